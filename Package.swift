@@ -1,0 +1,40 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+  name: "casefile",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "casefile", targets: ["casefile"]),
+    .library(name: "CasefileKit", targets: ["CasefileKit"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+    .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+  ],
+  targets: [
+    .target(
+      name: "CasefileKit",
+      dependencies: [
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]
+    ),
+    .executableTarget(
+      name: "casefile",
+      dependencies: [
+        "CasefileKit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(
+      name: "CasefileKitTests",
+      dependencies: ["CasefileKit"]
+    ),
+    .testTarget(
+      name: "CasefileCLITests",
+      dependencies: ["casefile", "CasefileKit"]
+    ),
+  ]
+)

@@ -1,0 +1,149 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// The append-only, hash-chained log of every change to the store.
+///
+/// Each audit row names one table row and holds the SHA-256 of that row's canonical text after the
+/// change (``Canonical``). Rows are chained: `row_hash = SHA-256(prev_hash || canonical audit row)`,
+/// where `prev_hash` is the previous row's hash as 32 raw bytes and the first row's is all zeros.
+/// The log never holds message bodies or notes, only digests of them.
+enum AuditLog {
+  enum Action: String {
+    case insert, update
+  }
+
+  static let genesisHash = String(repeating: "0", count: 64)
+
+  /// Appends the audit row for a row that was just inserted or changed, inside the caller's
+  /// write transaction.
+  static func record(_ db: Database, _ action: Action, table: String, id: Int64, at: String) throws {
+    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM \(table) WHERE id = ?", arguments: [id])
+    else {
+      throw CasefileError(.internalError, "\(table) row \(id) vanished before it could be audited")
+    }
+    let snapshot = Digest.sha256Hex(Array(Canonical.text(of: row).utf8))
+    let head = try Row.fetchOne(db, sql: "SELECT seq, row_hash FROM audit ORDER BY seq DESC LIMIT 1")
+    let seq: Int64 = (head?["seq"] ?? 0) + 1
+    let prev: String = head?["row_hash"] ?? genesisHash
+    let hash = rowHash(
+      prev: prev, seq: seq, at: at, action: action.rawValue, entity: table, entityID: id,
+      snapshot: snapshot)
+    try db.execute(
+      sql: """
+        INSERT INTO audit (seq, at, action, entity, entity_id, snapshot_sha256, prev_hash, row_hash)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+      arguments: [seq, at, action.rawValue, table, id, snapshot, prev, hash])
+  }
+
+  /// The hash of one audit row, chained to the previous one.
+  static func rowHash(
+    prev: String, seq: Int64, at: String, action: String, entity: String, entityID: Int64,
+    snapshot: String
+  ) -> String {
+    let canonical = Canonical.object([
+      ("seq", .int(seq)), ("at", .text(at)), ("action", .text(action)), ("entity", .text(entity)),
+      ("entity_id", .int(entityID)), ("snapshot_sha256", .text(snapshot)), ("prev_hash", .text(prev)),
+    ])
+    var hasher = SHA256()
+    hasher.update(data: Digest.bytes(fromHex: prev) ?? Array(prev.utf8))
+    hasher.update(data: Array(canonical.utf8))
+    return Digest.hex(hasher.finalize())
+  }
+
+  /// The hash of the newest audit row: the head of the chain.
+  static func head(_ db: Database) throws -> String {
+    try String.fetchOne(db, sql: "SELECT row_hash FROM audit ORDER BY seq DESC LIMIT 1") ?? genesisHash
+  }
+
+  /// Walks the chain from the first row, and reports the first row that breaks it.
+  static func verifyChain(_ db: Database) throws -> (count: Int, head: String, problem: FsckProblem?) {
+    var expectedSeq: Int64 = 1
+    var prev = genesisHash
+    let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit ORDER BY seq")
+    while let row = try rows.next() {
+      let seq: Int64 = row["seq"]
+      let hash: String = row["row_hash"]
+      if seq != expectedSeq {
+        return (
+          Int(expectedSeq - 1), prev,
+          FsckProblem(
+            kind: .auditChain, table: "audit", rowID: expectedSeq, ref: "audit \(expectedSeq)",
+            message: "audit row \(expectedSeq) is missing (the next row is \(seq))")
+        )
+      }
+      let storedPrev: String = row["prev_hash"]
+      let recomputed = rowHash(
+        prev: storedPrev, seq: seq, at: row["at"], action: row["action"], entity: row["entity"],
+        entityID: row["entity_id"], snapshot: row["snapshot_sha256"])
+      if storedPrev != prev || recomputed != hash {
+        return (
+          Int(seq - 1), prev,
+          FsckProblem(
+            kind: .auditChain, table: "audit", rowID: seq, ref: "audit \(seq)",
+            message: storedPrev != prev
+              ? "audit row \(seq) does not follow the row before it (broken chain)"
+              : "audit row \(seq) does not match its hash (edited)")
+        )
+      }
+      prev = hash
+      expectedSeq += 1
+    }
+    return (Int(expectedSeq - 1), prev, nil)
+  }
+
+  /// Compares every row of `table` with its newest audit record, streaming, and reports the first
+  /// row that differs, was never audited, or has disappeared.
+  static func verifyTable(_ db: Database, _ table: String, appendOnly: Bool) throws -> (
+    count: Int, problem: FsckProblem?
+  ) {
+    var count = 0
+    let rows = try Row.fetchCursor(
+      db,
+      sql: """
+        SELECT t.*,
+          (SELECT a.snapshot_sha256 FROM audit a WHERE a.entity = ? AND a.entity_id = t.id
+            ORDER BY a.seq DESC LIMIT 1) AS __audit_snapshot,
+          (SELECT COUNT(*) FROM audit a WHERE a.entity = ? AND a.entity_id = t.id
+            AND a.action = 'update') AS __audit_updates
+        FROM \(table) t ORDER BY t.id
+        """,
+      arguments: [table, table])
+    while let full = try rows.next() {
+      count += 1
+      let id: Int64 = full["id"]
+      let audited: String? = full["__audit_snapshot"]
+      let updates: Int = full["__audit_updates"]
+      let ref = try Refs.name(of: table, id: id, in: db)
+      guard let audited else {
+        return (count, FsckProblem(
+          kind: .rowUnaudited, table: table, rowID: id, ref: ref,
+          message: "\(ref) (\(table) row \(id)) has no audit record: it was added outside casefile"))
+      }
+      if appendOnly && updates > 0 {
+        return (count, FsckProblem(
+          kind: .rowMismatch, table: table, rowID: id, ref: ref,
+          message: "\(ref) (\(table) row \(id)) is append-only but the audit log records a change to it"))
+      }
+      if Digest.sha256Hex(Array(Canonical.text(of: full, skippingPrefix: "__audit_").utf8)) != audited {
+        return (count, FsckProblem(
+          kind: .rowMismatch, table: table, rowID: id, ref: ref,
+          message: "\(ref) (\(table) row \(id)) does not match its audit record: it was changed outside casefile"))
+      }
+    }
+    if let missing = try Int64.fetchOne(
+      db,
+      sql: """
+        SELECT entity_id FROM audit WHERE entity = ?
+          AND entity_id NOT IN (SELECT id FROM \(table)) ORDER BY seq LIMIT 1
+        """,
+      arguments: [table])
+    {
+      return (count, FsckProblem(
+        kind: .rowMissing, table: table, rowID: missing, ref: "\(table) row \(missing)",
+        message: "\(table) row \(missing) is in the audit log but no longer in the store: it was deleted"))
+    }
+    return (count, nil)
+  }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+
+/// The canonical text of a store row: the form that the audit chain hashes.
+///
+/// A row becomes a JSON object whose keys are the column names in byte order, with no spaces.
+/// Integers are JSON numbers, text is a JSON string with only `"`, `\` and control characters
+/// escaped, NULL is `null`, and the rare blob or real value is an object (`{"blob":"<hex>"}`,
+/// `{"real":"<text>"}`) so that no value of one type can pass for another. The form is written by
+/// hand rather than by a JSON encoder so that it never changes with a Foundation release.
+enum Canonical {
+  /// The canonical text of one row, leaving out columns whose names start with `skippingPrefix`
+  /// (helper columns that a query adds beside the stored ones).
+  static func text(of row: Row, skippingPrefix: String? = nil) -> String {
+    var pairs: [(String, DatabaseValue)] = []
+    for (column, value) in row {
+      if let skippingPrefix, column.hasPrefix(skippingPrefix) { continue }
+      pairs.append((column, value))
+    }
+    pairs.sort { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
+    var out = "{"
+    for (index, (column, value)) in pairs.enumerated() {
+      if index > 0 { out += "," }
+      appendString(column, to: &out)
+      out += ":"
+      appendValue(value, to: &out)
+    }
+    out += "}"
+    return out
+  }
+
+  /// The canonical text of an object made of text and integer fields.
+  static func object(_ fields: [(String, CanonicalField)]) -> String {
+    let sorted = fields.sorted { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
+    var out = "{"
+    for (index, (key, value)) in sorted.enumerated() {
+      if index > 0 { out += "," }
+      appendString(key, to: &out)
+      out += ":"
+      switch value {
+      case .int(let number): out += String(number)
+      case .text(let text): appendString(text, to: &out)
+      case .null: out += "null"
+      }
+    }
+    out += "}"
+    return out
+  }
+
+  private static func appendValue(_ value: DatabaseValue, to out: inout String) {
+    switch value.storage {
+    case .null: out += "null"
+    case .int64(let number): out += String(number)
+    case .double(let number): out += "{\"real\":\"\(number)\"}"
+    case .string(let text): appendString(text, to: &out)
+    case .blob(let data): out += "{\"blob\":\"\(Digest.hex(data))\"}"
+    }
+  }
+
+  static func appendString(_ text: String, to out: inout String) {
+    out += "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case _ where scalar.value < 0x20:
+        out += String(format: "\\u%04x", scalar.value)
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    out += "\""
+  }
+}
+
+/// A field of a hand-built canonical object.
+enum CanonicalField {
+  case int(Int64)
+  case text(String)
+  case null
+}

@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+
+extension CaseStore {
+  /// Re-verifies the whole store: SQLite's own integrity check, the audit hash chain, every row
+  /// against its audit record, and every blob against its hash. Streams; memory stays flat.
+  public func fsck() throws -> FsckReport {
+    try read { db in
+      var problems: [FsckProblem] = []
+      let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+      if integrity != ["ok"] {
+        problems.append(FsckProblem(
+          kind: .database, table: nil, rowID: nil, ref: "database",
+          message: "SQLite integrity check failed: \(integrity.prefix(3).joined(separator: "; "))"))
+      }
+      let chain = try AuditLog.verifyChain(db)
+      if let problem = chain.problem { problems.append(problem) }
+      var rows = 0
+      for table in Schema.auditedTables {
+        let checked = try AuditLog.verifyTable(db, table, appendOnly: Schema.appendOnlyTables.contains(table))
+        rows += checked.count
+        if let problem = checked.problem { problems.append(problem) }
+      }
+      var blobCount = 0
+      let cursor = try String.fetchCursor(db, sql: "SELECT sha256 FROM blobs ORDER BY id")
+      while let sha = try cursor.next() {
+        blobCount += 1
+        switch try blobs.check(sha) {
+        case .ok: continue
+        case .missing:
+          problems.append(FsckProblem(
+            kind: .blobMissing, table: "blobs", rowID: nil, ref: "blob \(sha)",
+            message: "blob \(sha) is missing from \(blobs.path(for: sha).path)"))
+        case .mismatch(let actual):
+          problems.append(FsckProblem(
+            kind: .blobMismatch, table: "blobs", rowID: nil, ref: "blob \(sha)",
+            message: "blob \(sha) does not match its hash (its content now hashes to \(actual)): it was altered"))
+        }
+      }
+      return FsckReport(
+        ok: problems.isEmpty, auditRows: chain.count, headHash: chain.head, rowsChecked: rows,
+        blobsChecked: blobCount, problems: problems)
+    }
+  }
+
+  /// The hash at the head of the audit chain: what an export names as the store's state.
+  public func auditHead() throws -> String {
+    try read { db in try AuditLog.head(db) }
+  }
+
+  /// What a backup wrote.
+  public struct BackupResult: Sendable, Codable, Equatable {
+    public var directory: String
+    public var blobsCopied: Int
+    public var fsck: FsckReport
+  }
+
+  /// Copies the store to an empty or new directory: the database through `VACUUM INTO` (a
+  /// consistent snapshot even while another process writes), then every blob, checked against its
+  /// hash on the way. The copy is then verified as a store of its own.
+  public func backup(to destination: URL) throws -> BackupResult {
+    let target = StoreLocation(directory: destination)
+    let fm = FileManager.default
+    if fm.fileExists(atPath: target.directory.path),
+      let contents = try? fm.contentsOfDirectory(atPath: target.directory.path), !contents.isEmpty
+    {
+      throw CasefileError(.notAllowed, "the backup directory is not empty", location: .init(file: target.directory.path))
+    }
+    do {
+      try fm.createDirectory(at: target.blobsURL, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    } catch {
+      throw CasefileError(.io, "cannot create the backup directory", location: .init(file: target.directory.path))
+    }
+    do {
+      try dbQueue.writeWithoutTransaction { db in
+        try db.execute(sql: "VACUUM INTO ?", arguments: [target.databaseURL.path])
+      }
+    } catch {
+      throw Self.map(error, location: location)
+    }
+    var copied = 0
+    let copy = BlobStore(root: target.blobsURL)
+    let shas = try read { db in try String.fetchAll(db, sql: "SELECT sha256 FROM blobs ORDER BY id") }
+    for sha in shas {
+      guard try blobs.check(sha) == .ok else {
+        throw CasefileError(.integrity, "blob \(sha) fails its hash check; run 'casefile fsck'")
+      }
+      let stored = try copy.put(fileAt: blobs.path(for: sha))
+      guard stored.sha256 == sha else {
+        throw CasefileError(.integrity, "blob \(sha) changed while it was copied")
+      }
+      copied += 1
+    }
+    let report = try CaseStore.open(at: target, clock: clock, zone: zone).fsck()
+    return BackupResult(directory: target.directory.path, blobsCopied: copied, fsck: report)
+  }
+}

@@ -1,0 +1,98 @@
+import GRDB
+
+extension CaseStore {
+  /// The doctor's profile, or an empty one when none has been set.
+  public func profile() throws -> Profile {
+    try read { db in try Self.fetchProfile(db) }
+  }
+
+  /// Sets the given profile fields; fields passed as nil keep their value. An empty string clears
+  /// a field.
+  @discardableResult
+  public func setProfile(_ changes: Profile) throws -> Profile {
+    try write { db, context in
+      let current = try Self.fetchProfile(db)
+      func merge(_ new: String?, _ old: String?) -> String? {
+        guard let new else { return old }
+        let trimmed = new.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : trimmed
+      }
+      let values: [(String, (any DatabaseValueConvertible)?)] = [
+        ("name", merge(changes.name, current.name)),
+        ("registration_number", merge(changes.registrationNumber, current.registrationNumber)),
+        ("indemnifier", merge(changes.indemnifier, current.indemnifier)),
+        ("membership_number", merge(changes.membershipNumber, current.membershipNumber)),
+        ("indemnifier_contact", merge(changes.indemnifierContact, current.indemnifierContact)),
+        ("updated_at", context.at),
+      ]
+      if try Bool.fetchOne(db, sql: "SELECT 1 FROM profile WHERE id = 1") == true {
+        try context.update(db, "profile", id: 1, values)
+      } else {
+        _ = try context.insert(db, "profile", [("id", 1)] + values)
+      }
+      return try Self.fetchProfile(db)
+    }
+  }
+
+  static func fetchProfile(_ db: Database) throws -> Profile {
+    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM profile WHERE id = 1") else { return Profile() }
+    return Profile(
+      name: row["name"], registrationNumber: row["registration_number"], indemnifier: row["indemnifier"],
+      membershipNumber: row["membership_number"], indemnifierContact: row["indemnifier_contact"],
+      updatedAt: row["updated_at"])
+  }
+
+  // MARK: - Settings
+
+  /// The settings a doctor can change, with their defaults.
+  public enum Setting: String, Vocabulary {
+    /// Days after which a report with no final outcome is listed by `casefile due`.
+    case reportDueDays = "report-due-days"
+    public static let noun = "setting"
+
+    public var defaultValue: String {
+      switch self {
+      case .reportDueDays: "7"
+      }
+    }
+
+    /// Checks a new value before it is stored.
+    func validate(_ value: String) throws -> String {
+      switch self {
+      case .reportDueDays:
+        guard let days = Int(value.trimmingCharacters(in: .whitespaces)), (1...365).contains(days) else {
+          throw CasefileError(.badValue, "report-due-days must be a whole number of days from 1 to 365")
+        }
+        return String(days)
+      }
+    }
+  }
+
+  /// Every setting with its current value.
+  public func settings() throws -> [String: String] {
+    try read { db in
+      var result: [String: String] = [:]
+      for setting in Setting.allCases {
+        result[setting.rawValue] = try Self.setting(setting, db)
+      }
+      return result
+    }
+  }
+
+  /// Changes one setting.
+  public func setSetting(_ setting: Setting, to value: String) throws {
+    let checked = try setting.validate(value)
+    try write { db, context in
+      if let id = try Int64.fetchOne(db, sql: "SELECT id FROM settings WHERE key = ?", arguments: [setting.rawValue]) {
+        try context.update(db, "settings", id: id, [("value", checked), ("updated_at", context.at)])
+      } else {
+        _ = try context.insert(db, "settings", [("key", setting.rawValue), ("value", checked), ("updated_at", context.at)])
+      }
+    }
+  }
+
+  static func setting(_ setting: Setting, _ db: Database) throws -> String {
+    try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [setting.rawValue])
+      ?? setting.defaultValue
+  }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import GRDB
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// An open casefile store: the case database and the blob area.
+///
+/// All writes go through one SQLite connection in WAL mode with `synchronous=FULL`, inside
+/// IMMEDIATE transactions, so two casefile processes writing at once take turns; a process that
+/// waits longer than ``busyTimeout`` fails with a clear "store is busy" error.
+public final class CaseStore: Sendable {
+  public let location: StoreLocation
+  public let blobs: BlobStore
+  public let clock: Clock
+  /// The zone for times typed without one, and for "today" on ladder steps.
+  public let zone: TimeZone
+  let dbQueue: DatabaseQueue
+
+  /// How long a write waits for another casefile process before giving up.
+  public static let busyTimeout: TimeInterval = 30
+
+  private init(location: StoreLocation, dbQueue: DatabaseQueue, clock: Clock, zone: TimeZone) {
+    self.location = location
+    self.dbQueue = dbQueue
+    self.clock = clock
+    self.zone = zone
+    self.blobs = BlobStore(root: location.blobsURL)
+  }
+
+  /// Creates a store (or opens the one already there) and brings its schema up to date.
+  public static func initialize(
+    at location: StoreLocation, clock: Clock = .system, zone: TimeZone = .current
+  ) throws -> (store: CaseStore, created: Bool) {
+    let fm = FileManager.default
+    let existed = fm.fileExists(atPath: location.databaseURL.path)
+    do {
+      try fm.createDirectory(
+        at: location.directory, withIntermediateDirectories: true,
+        attributes: [.posixPermissions: 0o700])
+      try fm.createDirectory(
+        at: location.blobsURL, withIntermediateDirectories: true,
+        attributes: [.posixPermissions: 0o700])
+    } catch {
+      throw CasefileError(
+        .storeNotWritable, "cannot create the store directory: \(describe(error))",
+        location: .init(file: location.directory.path))
+    }
+    try requireWritable(location)
+    let store = try CaseStore(location: location, dbQueue: openQueue(location), clock: clock, zone: zone)
+    return (store, !existed)
+  }
+
+  /// Opens an existing store, bringing its schema up to date.
+  public static func open(
+    at location: StoreLocation, clock: Clock = .system, zone: TimeZone = .current
+  ) throws -> CaseStore {
+    guard FileManager.default.fileExists(atPath: location.databaseURL.path) else {
+      throw CasefileError(
+        .storeNotFound, "no casefile store here; run 'casefile init' first",
+        location: .init(file: location.directory.path))
+    }
+    try requireWritable(location)
+    return CaseStore(location: location, dbQueue: try openQueue(location), clock: clock, zone: zone)
+  }
+
+  /// The value of `PRAGMA synchronous` on the writer connection (2 means FULL).
+  public func writerSynchronousMode() throws -> Int {
+    try dbQueue.writeWithoutTransaction { db in
+      try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+    }
+  }
+
+  private static func requireWritable(_ location: StoreLocation) throws {
+    for url in [location.directory, location.blobsURL] where access(url.path, W_OK) != 0 {
+      throw CasefileError(
+        .storeNotWritable, "the store directory is not writable: \(String(cString: strerror(errno)))",
+        location: .init(file: url.path))
+    }
+  }
+
+  private static func openQueue(_ location: StoreLocation) throws -> DatabaseQueue {
+    var config = Configuration()
+    config.foreignKeysEnabled = true
+    config.journalMode = .wal
+    config.busyMode = .timeout(busyTimeout)
+    config.label = "casefile"
+    config.publicStatementArguments = false
+    do {
+      let queue = try DatabaseQueue(path: location.databaseURL.path, configuration: config)
+      try queue.writeWithoutTransaction { db in
+        // GRDB sets NORMAL while it turns WAL on; evidence needs every commit on disk.
+        try db.execute(sql: "PRAGMA synchronous = FULL")
+        guard try Int.fetchOne(db, sql: "PRAGMA synchronous") == 2 else {
+          throw CasefileError(.internalError, "SQLite refused synchronous=FULL")
+        }
+      }
+      try Schema.migrator.migrate(queue)
+      chmod(location.databaseURL.path, 0o600)
+      return queue
+    } catch let error as CasefileError {
+      throw error
+    } catch {
+      throw map(error, location: location)
+    }
+  }
+
+  /// Runs one write transaction. Blob files created during `body` are removed again if it fails,
+  /// so a failed command leaves nothing behind.
+  func write<T>(_ body: (Database, inout WriteContext) throws -> T) throws -> T {
+    var context = WriteContext(at: UTCStamp.format(clock.now()))
+    do {
+      return try dbQueue.write { db in
+        try body(db, &context)
+      }
+    } catch {
+      for sha in context.createdBlobs { blobs.discard(sha) }
+      if let error = error as? CasefileError { throw error }
+      throw Self.map(error, location: location)
+    }
+  }
+
+  /// Runs one read.
+  func read<T>(_ body: (Database) throws -> T) throws -> T {
+    do {
+      return try dbQueue.read(body)
+    } catch let error as CasefileError {
+      throw error
+    } catch {
+      throw Self.map(error, location: location)
+    }
+  }
+
+  /// Turns SQLite's errors into casefile's, without quoting any statement argument.
+  static func map(_ error: Error, location: StoreLocation) -> CasefileError {
+    let where_ = CasefileError.Location(file: location.databaseURL.path)
+    guard let dbError = error as? DatabaseError else {
+      return CasefileError(.io, "store error: \(describe(error))", location: where_)
+    }
+    switch dbError.resultCode {
+    case .SQLITE_BUSY, .SQLITE_LOCKED:
+      return CasefileError(
+        .storeBusy, "the store is busy: another casefile process is writing to it; try again",
+        location: where_)
+    case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
+      return CasefileError(
+        .storeNotWritable, "the store cannot be written: \(dbError.message ?? "permission denied")",
+        location: where_)
+    case .SQLITE_FULL:
+      return CasefileError(.io, "the disk is full; nothing was stored", location: where_)
+    case .SQLITE_IOERR:
+      return CasefileError(.io, "the store could not be written: disk I/O error", location: where_)
+    case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+      return CasefileError(.integrity, "the store database is damaged: \(dbError.message ?? "")", location: where_)
+    case .SQLITE_CONSTRAINT:
+      return CasefileError(.notAllowed, "refused by the store: \(dbError.message ?? "constraint failed")", location: where_)
+    default:
+      return CasefileError(.database, "store error: \(dbError.message ?? "\(dbError.resultCode)")", location: where_)
+    }
+  }
+
+  private static func describe(_ error: Error) -> String {
+    if let error = error as? CocoaError, let underlying = error.underlying as? POSIXError {
+      return String(cString: strerror(underlying.code.rawValue))
+    }
+    return (error as NSError).localizedDescription
+  }
+}
+
+/// What one write transaction carries along: its timestamp and the blob files it created.
+struct WriteContext {
+  /// The transaction's time, in ``UTCStamp`` form; every row and audit record it writes uses it.
+  let at: String
+  var createdBlobs: [String] = []
+
+  /// Inserts a row, audits it, and returns its id.
+  func insert(_ db: Database, _ table: String, _ values: [(String, (any DatabaseValueConvertible)?)]) throws -> Int64 {
+    let columns = values.map(\.0).joined(separator: ", ")
+    let marks = Array(repeating: "?", count: values.count).joined(separator: ", ")
+    try db.execute(
+      sql: "INSERT INTO \(table) (\(columns)) VALUES (\(marks))",
+      arguments: StatementArguments(values.map(\.1)))
+    let id = db.lastInsertedRowID
+    try AuditLog.record(db, .insert, table: table, id: id, at: at)
+    return id
+  }
+
+  /// Updates a row of a mutable table, and audits its new state.
+  func update(_ db: Database, _ table: String, id: Int64, _ values: [(String, (any DatabaseValueConvertible)?)]) throws {
+    let assignments = values.map { "\($0.0) = ?" }.joined(separator: ", ")
+    try db.execute(
+      sql: "UPDATE \(table) SET \(assignments) WHERE id = ?",
+      arguments: StatementArguments(values.map(\.1) + [id]))
+    try AuditLog.record(db, .update, table: table, id: id, at: at)
+  }
+}

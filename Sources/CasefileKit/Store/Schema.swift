@@ -1,0 +1,153 @@
+import GRDB
+
+/// The store's tables, created by forward-only migrations.
+///
+/// Every table below is audited: each insert or change writes one hash-chained row to `audit`
+/// holding the SHA-256 of the row's canonical text. The append-only tables also refuse UPDATE and
+/// DELETE through triggers; those stop accidents, and the chain catches the rest.
+enum Schema {
+  /// Tables whose rows never change once written.
+  static let appendOnlyTables = ["blobs", "evidence", "attachments", "steps", "notes", "patient_flags"]
+  /// Tables whose rows may change; each change is audited with the row's new state.
+  static let mutableTables = ["profile", "settings", "cases", "actors"]
+  /// Every audited table, in the order fsck checks them.
+  static let auditedTables = mutableTables + appendOnlyTables
+
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE profile (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name TEXT,
+            registration_number TEXT,
+            indemnifier TEXT,
+            membership_number TEXT,
+            indemnifier_contact TEXT,
+            updated_at TEXT NOT NULL
+          );
+          CREATE TABLE settings (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+          );
+          CREATE TABLE cases (
+            id INTEGER PRIMARY KEY,
+            ref TEXT NOT NULL UNIQUE,
+            year INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            category TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+            opened_at TEXT NOT NULL,
+            closed_at TEXT,
+            UNIQUE (year, seq)
+          );
+          CREATE TABLE actors (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            handle TEXT NOT NULL,
+            handle_key TEXT NOT NULL,
+            display_name TEXT,
+            profile_url TEXT,
+            platform_user_id TEXT,
+            created_at TEXT NOT NULL,
+            UNIQUE (platform, handle_key)
+          );
+          CREATE TABLE blobs (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),
+            size INTEGER NOT NULL CHECK (size >= 0),
+            created_at TEXT NOT NULL
+          );
+          CREATE TABLE evidence (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id),
+            platform TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            actor_id INTEGER REFERENCES actors(id),
+            occurred_at TEXT NOT NULL,
+            occurred_at_text TEXT NOT NULL,
+            occurred_zone TEXT NOT NULL,
+            zone_source TEXT NOT NULL CHECK (zone_source IN ('stated', 'assumed')),
+            url TEXT,
+            text TEXT,
+            captured_at TEXT NOT NULL,
+            capture_method TEXT NOT NULL CHECK (capture_method IN ('manual', 'import'))
+          );
+          CREATE INDEX evidence_case ON evidence(case_id, occurred_at);
+          CREATE INDEX evidence_actor ON evidence(actor_id);
+          CREATE TABLE attachments (
+            id INTEGER PRIMARY KEY,
+            evidence_id INTEGER NOT NULL REFERENCES evidence(id),
+            blob_sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+            file_name TEXT NOT NULL,
+            media_type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+          );
+          CREATE INDEX attachments_evidence ON attachments(evidence_id);
+          CREATE TABLE steps (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id),
+            kind TEXT NOT NULL CHECK (kind IN
+              ('ignore', 'block', 'report', 'indemnifier', 'police', 'outcome', 'retraction')),
+            on_date TEXT NOT NULL,
+            details TEXT NOT NULL,
+            refers_to INTEGER REFERENCES steps(id),
+            confidential INTEGER NOT NULL CHECK (confidential IN (0, 1)),
+            recorded_at TEXT NOT NULL
+          );
+          CREATE INDEX steps_case ON steps(case_id);
+          CREATE TABLE notes (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id),
+            text TEXT NOT NULL,
+            confidential INTEGER NOT NULL DEFAULT 1 CHECK (confidential = 1),
+            created_at TEXT NOT NULL
+          );
+          CREATE INDEX notes_case ON notes(case_id);
+          CREATE TABLE patient_flags (
+            id INTEGER PRIMARY KEY,
+            actor_id INTEGER NOT NULL REFERENCES actors(id),
+            flagged INTEGER NOT NULL CHECK (flagged IN (0, 1)),
+            confidential INTEGER NOT NULL DEFAULT 1 CHECK (confidential = 1),
+            created_at TEXT NOT NULL
+          );
+          CREATE INDEX patient_flags_actor ON patient_flags(actor_id);
+          CREATE TABLE audit (
+            seq INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('insert', 'update')),
+            entity TEXT NOT NULL,
+            entity_id INTEGER NOT NULL,
+            snapshot_sha256 TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            row_hash TEXT NOT NULL
+          );
+          CREATE INDEX audit_entity ON audit(entity, entity_id, seq);
+          """)
+      for table in appendOnlyTables + ["audit"] {
+        try db.execute(
+          sql: """
+            CREATE TRIGGER \(table)_no_update BEFORE UPDATE ON \(table)
+            BEGIN SELECT RAISE(ABORT, '\(table) rows are append-only'); END;
+            CREATE TRIGGER \(table)_no_delete BEFORE DELETE ON \(table)
+            BEGIN SELECT RAISE(ABORT, '\(table) rows are append-only'); END;
+            """)
+      }
+      // Cases, actors and the profile are edited, but never removed.
+      for table in mutableTables {
+        try db.execute(
+          sql: """
+            CREATE TRIGGER \(table)_no_delete BEFORE DELETE ON \(table)
+            BEGIN SELECT RAISE(ABORT, '\(table) rows are never deleted'); END;
+            """)
+      }
+    }
+    return migrator
+  }
+}

@@ -1,0 +1,279 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The one text form of a UTC instant in the store: `2026-11-20T14:03:00.000Z`.
+///
+/// It is fixed-width, so text order is time order.
+public enum UTCStamp {
+  /// Formats an instant as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+  public static func format(_ date: Date) -> String {
+    let totalMillis = (date.timeIntervalSince1970 * 1000).rounded(.down)
+    var seconds = time_t(Int64((totalMillis / 1000).rounded(.down)))
+    let millis = Int(totalMillis - Double(Int64(seconds)) * 1000)
+    var parts = tm()
+    gmtime_r(&seconds, &parts)
+    return String(
+      format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+      Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
+  }
+
+  /// Parses the store's own form back into an instant.
+  public static func parse(_ text: String) -> Date? {
+    let scalars = Array(text.utf8)
+    guard scalars.count == 24, scalars[23] == UInt8(ascii: "Z") else { return nil }
+    func number(_ from: Int, _ length: Int) -> Int? {
+      var value = 0
+      for byte in scalars[from..<(from + length)] {
+        guard byte >= 48, byte <= 57 else { return nil }
+        value = value * 10 + Int(byte - 48)
+      }
+      return value
+    }
+    guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+      let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+      let millis = number(20, 3)
+    else { return nil }
+    var parts = tm()
+    parts.tm_year = Int32(year - 1900)
+    parts.tm_mon = Int32(month - 1)
+    parts.tm_mday = Int32(day)
+    parts.tm_hour = Int32(hour)
+    parts.tm_min = Int32(minute)
+    parts.tm_sec = Int32(second)
+    let seconds = timegm(&parts)
+    return Date(timeIntervalSince1970: Double(seconds) + Double(millis) / 1000)
+  }
+}
+
+/// A calendar day as the doctor states it, `YYYY-MM-DD`, used for the dates of ladder steps.
+public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+  public let year: Int
+  public let month: Int
+  public let day: Int
+
+  public init(year: Int, month: Int, day: Int) {
+    self.year = year
+    self.month = month
+    self.day = day
+  }
+
+  /// Parses `YYYY-MM-DD`, rejecting days that do not exist.
+  public static func parse(_ text: String) throws -> CalendarDay {
+    let fields = text.trimmingCharacters(in: .whitespaces).split(separator: "-", omittingEmptySubsequences: false)
+    guard fields.count == 3, fields[0].count == 4, fields[1].count == 2, fields[2].count == 2,
+      let year = Int(fields[0]), let month = Int(fields[1]), let day = Int(fields[2]),
+      (1...12).contains(month), day >= 1, day <= CalendarDay.daysIn(month: month, year: year)
+    else {
+      throw CasefileError(.badTime, "'\(text)' is not a date; write it as YYYY-MM-DD")
+    }
+    return CalendarDay(year: year, month: month, day: day)
+  }
+
+  /// The day on which `date` falls in `zone`.
+  public static func on(_ date: Date, in zone: TimeZone) -> CalendarDay {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = zone
+    let parts = calendar.dateComponents([.year, .month, .day], from: date)
+    return CalendarDay(year: parts.year!, month: parts.month!, day: parts.day!)
+  }
+
+  static func daysIn(month: Int, year: Int) -> Int {
+    switch month {
+    case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+    case 4, 6, 9, 11: 30
+    default: 31
+    }
+  }
+
+  /// Whole days from `self` to `other` (negative when `other` is earlier).
+  public func days(until other: CalendarDay) -> Int {
+    other.dayNumber - dayNumber
+  }
+
+  /// Days since 1970-01-01 in the proleptic Gregorian calendar.
+  var dayNumber: Int {
+    var parts = tm()
+    parts.tm_year = Int32(year - 1900)
+    parts.tm_mon = Int32(month - 1)
+    parts.tm_mday = Int32(day)
+    parts.tm_hour = 12
+    return Int(timegm(&parts)) / 86_400
+  }
+
+  public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+
+  public static func < (lhs: CalendarDay, rhs: CalendarDay) -> Bool {
+    (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+  }
+
+  public init(from decoder: Decoder) throws {
+    let text = try decoder.singleValueContainer().decode(String.self)
+    self = try CalendarDay.parse(text)
+  }
+
+  public func encode(to encoder: Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(description)
+  }
+}
+
+/// The time at which a message was sent, as the doctor or the source gave it.
+public struct OccurredAt: Sendable, Equatable, Codable {
+  /// Where the zone of the original text came from.
+  public enum ZoneSource: String, Sendable, Codable {
+    /// The text itself carried an offset or a zone name.
+    case stated
+    /// The text had none; the zone was taken from `TZ` (or the system zone) and is assumed.
+    case assumed
+  }
+
+  /// The instant, in UTC.
+  public var utc: Date
+  /// The text exactly as given.
+  public var original: String
+  /// The zone the original text is read in: an offset such as `+01:00` or an IANA name.
+  public var zone: String
+  public var zoneSource: ZoneSource
+
+  public init(utc: Date, original: String, zone: String, zoneSource: ZoneSource) {
+    self.utc = utc
+    self.original = original
+    self.zone = zone
+    self.zoneSource = zoneSource
+  }
+
+  /// Parses a time given on the command line.
+  ///
+  /// Accepted: `YYYY-MM-DD[T| ]HH:MM[:SS[.fff]]`, followed by `Z`, an offset (`+01:00`, `+0100`,
+  /// `-05`), or a space and an IANA zone name (`Europe/Dublin`). Without any of these the time is
+  /// read in `defaultZone` and recorded as assumed. A local time that does not exist or that
+  /// exists twice in that zone (a daylight-saving change) is refused: the doctor must state the
+  /// offset.
+  public static func parse(_ text: String, defaultZone: TimeZone) throws -> OccurredAt {
+    let original = text
+    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    func fail(_ why: String) -> CasefileError {
+      CasefileError(.badTime, "'\(original)' is not a usable time: \(why)")
+    }
+    guard trimmed.count >= 16 else {
+      throw fail("write it as YYYY-MM-DD HH:MM, optionally with seconds and an offset or zone")
+    }
+    var rest = Substring(trimmed)
+    let datePart = rest.prefix(10)
+    rest = rest.dropFirst(10)
+    let day = try CalendarDay.parse(String(datePart))
+    guard let separator = rest.first, separator == "T" || separator == " " || separator == "t" else {
+      throw fail("a date and a time are needed, separated by 'T' or a space")
+    }
+    rest = rest.dropFirst()
+    // The clock part: HH:MM[:SS[.fff]]
+    let clockEnd = rest.firstIndex { !($0.isASCII && ($0.isNumber || $0 == ":" || $0 == ".")) } ?? rest.endIndex
+    let clock = rest[rest.startIndex..<clockEnd]
+    rest = rest[clockEnd...]
+    let clockFields = clock.split(separator: ":", omittingEmptySubsequences: false)
+    guard clockFields.count == 2 || clockFields.count == 3,
+      clockFields[0].count == 2, clockFields[1].count == 2,
+      let hour = Int(clockFields[0]), let minute = Int(clockFields[1]),
+      (0...23).contains(hour), (0...59).contains(minute)
+    else { throw fail("the time of day must be HH:MM or HH:MM:SS") }
+    var second = 0
+    var millis = 0
+    if clockFields.count == 3 {
+      let secondParts = clockFields[2].split(separator: ".", omittingEmptySubsequences: false)
+      guard secondParts[0].count == 2, let s = Int(secondParts[0]), (0...59).contains(s),
+        secondParts.count <= 2
+      else { throw fail("the seconds must be two digits, 00 to 59") }
+      second = s
+      if secondParts.count == 2 {
+        let fraction = secondParts[1]
+        guard (1...9).contains(fraction.count), fraction.allSatisfy(\.isNumber) else {
+          throw fail("the fraction of a second must be digits")
+        }
+        millis = Int(String(fraction.prefix(3)).padding(toLength: 3, withPad: "0", startingAt: 0))!
+      }
+    }
+
+    var parts = DateComponents()
+    parts.year = day.year
+    parts.month = day.month
+    parts.day = day.day
+    parts.hour = hour
+    parts.minute = minute
+    parts.second = second
+
+    let zoneText = rest.trimmingCharacters(in: .whitespaces)
+    if zoneText.isEmpty {
+      let utc = try localInstant(parts, in: defaultZone, millis: millis, fail: fail)
+      return OccurredAt(utc: utc, original: original, zone: defaultZone.identifier, zoneSource: .assumed)
+    }
+    if zoneText.uppercased() == "Z" || zoneText.uppercased() == "UTC" {
+      let utc = try instant(parts, offset: 0, millis: millis, fail: fail)
+      return OccurredAt(utc: utc, original: original, zone: "UTC", zoneSource: .stated)
+    }
+    if let offset = parseOffset(zoneText) {
+      let utc = try instant(parts, offset: offset, millis: millis, fail: fail)
+      return OccurredAt(utc: utc, original: original, zone: formatOffset(offset), zoneSource: .stated)
+    }
+    if zoneText.contains("/"), let named = TimeZone(identifier: zoneText) {
+      let utc = try localInstant(parts, in: named, millis: millis, fail: fail)
+      return OccurredAt(utc: utc, original: original, zone: named.identifier, zoneSource: .stated)
+    }
+    throw fail("'\(zoneText)' is neither an offset such as +01:00 nor a zone name such as Europe/Dublin")
+  }
+
+  /// Reads `±HH`, `±HHMM` or `±HH:MM`.
+  static func parseOffset(_ text: String) -> Int? {
+    guard let sign = text.first, sign == "+" || sign == "-" else { return nil }
+    let digits = text.dropFirst().replacingOccurrences(of: ":", with: "")
+    guard digits.allSatisfy(\.isNumber), digits.count == 2 || digits.count == 4 else { return nil }
+    let hours = Int(digits.prefix(2))!
+    let minutes = digits.count == 4 ? Int(digits.suffix(2))! : 0
+    guard hours <= 14, minutes < 60 else { return nil }
+    let total = hours * 3600 + minutes * 60
+    return sign == "-" ? -total : total
+  }
+
+  static func formatOffset(_ seconds: Int) -> String {
+    let sign = seconds < 0 ? "-" : "+"
+    let magnitude = abs(seconds)
+    return String(format: "%@%02d:%02d", sign, magnitude / 3600, (magnitude % 3600) / 60)
+  }
+
+  private static func instant(
+    _ parts: DateComponents, offset: Int, millis: Int, fail: (String) -> CasefileError
+  ) throws -> Date {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(secondsFromGMT: offset)!
+    guard let date = calendar.date(from: parts) else { throw fail("no such time") }
+    return date.addingTimeInterval(Double(millis) / 1000)
+  }
+
+  /// Converts a wall-clock time in a zone with daylight saving, refusing gaps and overlaps.
+  private static func localInstant(
+    _ parts: DateComponents, in zone: TimeZone, millis: Int, fail: (String) -> CasefileError
+  ) throws -> Date {
+    var utcCalendar = Calendar(identifier: .gregorian)
+    utcCalendar.timeZone = TimeZone(identifier: "UTC")!
+    guard let asUTC = utcCalendar.date(from: parts) else { throw fail("no such time") }
+    // Every instant whose offset, applied to it, gives back this wall-clock time.
+    var candidates = Set<Date>()
+    for probe in stride(from: -26, through: 26, by: 2) {
+      let offset = zone.secondsFromGMT(for: asUTC.addingTimeInterval(Double(probe) * 3600))
+      let candidate = asUTC.addingTimeInterval(-Double(offset))
+      if zone.secondsFromGMT(for: candidate) == offset { candidates.insert(candidate) }
+    }
+    if candidates.isEmpty {
+      throw fail("that wall-clock time does not exist in \(zone.identifier) (a daylight-saving change); state the offset, e.g. +01:00")
+    }
+    if candidates.count > 1 {
+      throw fail("that wall-clock time happens twice in \(zone.identifier) (a daylight-saving change); state the offset, e.g. +01:00")
+    }
+    return candidates.first!.addingTimeInterval(Double(millis) / 1000)
+  }
+}
