@@ -181,4 +181,12 @@ public struct LoggedItem: Sendable, Equatable, Codable {
   public var authorRef: String?
   public var occurredAt: String
   public var attachments: [AttachmentRecord]
+
+  public init(ref: String, caseRef: String, authorRef: String?, occurredAt: String, attachments: [AttachmentRecord]) {
+    self.ref = ref
+    self.caseRef = caseRef
+    self.authorRef = authorRef
+    self.occurredAt = occurredAt
+    self.attachments = attachments
+  }
 }

@@ -150,9 +150,10 @@ extension CaseStore {
     return details
   }
 
-  /// Every ladder event of a case, in the order recorded, with retractions resolved.
+  /// Every ladder event of a case, by the day it happened then the order recorded, with
+  /// retractions resolved.
   static func fetchSteps(_ db: Database, caseID: Int64) throws -> [StepRecord] {
-    let rows = try Row.fetchAll(db, sql: "SELECT * FROM steps WHERE case_id = ? ORDER BY id", arguments: [caseID])
+    let rows = try Row.fetchAll(db, sql: "SELECT * FROM steps WHERE case_id = ? ORDER BY on_date, id", arguments: [caseID])
     var retractedBy: [Int64: String] = [:]
     for row in rows where (row["kind"] as String) == "retraction" {
       if let target: Int64 = row["refers_to"] { retractedBy[target] = Refs.make(.step, row["id"]) }

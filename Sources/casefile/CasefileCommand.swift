@@ -1,0 +1,39 @@
+import ArgumentParser
+import CasefileKit
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+@main
+struct CasefileCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "casefile",
+    abstract: "Keep the evidence of online abuse, and walk each case through the escalation ladder.",
+    discussion: """
+      The store is found from --store, then $CASEFILE_STORE, then $XDG_DATA_HOME/casefile \
+      (~/.local/share/casefile). Exit codes: 0 ok, 64 usage, 65 bad data, 66 not found, 70 internal \
+      error, 74 I/O, 75 store busy, 80 integrity failure.
+      """,
+    version: CasefileVersion.current,
+    subcommands: [
+      Init.self, Profile.self, Case.self, Log.self, Actor.self, Note.self, Step.self, Outcome.self,
+      Due.self, Fsck.self, Config.self, Backup.self,
+    ]
+  )
+
+  static func main() {
+    // Everything casefile writes is private to the doctor.
+    umask(0o077)
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch let error as CasefileError {
+      FileHandle.standardError.write(Data("casefile: error: \(error)\n".utf8))
+      Glibc.exit(error.exitCode)
+    } catch {
+      exit(withError: error)
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import CasefileKit
+
+struct ProfileSet: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "set", abstract: "Set profile fields; fields not given keep their value, and \"\" clears one.")
+
+  @OptionGroup var storeOptions: StoreOptions
+  @Option(help: "Your name as registered.") var name: String?
+  @Option(help: "Your medical registration number.") var registration: String?
+  @Option(help: "Your indemnifier (medical defence organisation).") var indemnifier: String?
+  @Option(help: "Your membership number with the indemnifier.") var membership: String?
+  @Option(name: .customLong("indemnifier-contact"), help: "The indemnifier's advice line or email.")
+  var indemnifierContact: String?
+
+  func validate() throws {
+    if [name, registration, indemnifier, membership, indemnifierContact].allSatisfy({ $0 == nil }) {
+      throw ValidationError("give at least one field to set")
+    }
+  }
+
+  func run() throws {
+    let store = try storeOptions.open()
+    try store.setProfile(CasefileKit.Profile(
+      name: name, registrationNumber: registration, indemnifier: indemnifier, membershipNumber: membership,
+      indemnifierContact: indemnifierContact))
+    print("Profile updated.")
+  }
+}

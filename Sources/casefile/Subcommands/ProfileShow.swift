@@ -1,0 +1,21 @@
+import ArgumentParser
+import CasefileKit
+
+struct ProfileShow: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "show", abstract: "Print the profile.")
+
+  @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var output: JSONFlag
+
+  func run() throws {
+    let profile = try storeOptions.open().profile()
+    if output.json { return try Output.json(profile) }
+    for (label, value) in [
+      ("Name", profile.name), ("Registration number", profile.registrationNumber),
+      ("Indemnifier", profile.indemnifier), ("Membership number", profile.membershipNumber),
+      ("Indemnifier contact", profile.indemnifierContact),
+    ] {
+      print("\(label):".padding(toLength: 22, withPad: " ", startingAt: 0) + (value ?? "(not set)"))
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import CasefileKit
+import Foundation
+
+enum Output {
+  /// Prints a value as JSON: sorted snake_case keys, pretty-printed.
+  static func json<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    let data = try encoder.encode(value)
+    FileHandle.standardOutput.write(data)
+    FileHandle.standardOutput.write(Data("\n".utf8))
+  }
+
+  /// Prints a line on stderr, for notices that are not the command's output.
+  static func notice(_ text: String) {
+    FileHandle.standardError.write(Data("casefile: \(text)\n".utf8))
+  }
+
+  /// Wraps text to a width with an indent, for guidance paragraphs.
+  static func wrap(_ text: String, indent: String, width: Int = 96) -> String {
+    var lines: [String] = []
+    var line = indent
+    for word in text.split(whereSeparator: \.isWhitespace) {
+      if line.count + word.count + 1 > width, line != indent {
+        lines.append(line)
+        line = indent
+      }
+      line += (line == indent ? "" : " ") + word
+    }
+    if line != indent { lines.append(line) }
+    return lines.joined(separator: "\n")
+  }
+
+  /// A UTC stamp shortened for reading: `2026-11-20 14:03:00Z`.
+  static func short(_ stamp: String) -> String {
+    guard stamp.count == 24 else { return stamp }
+    return stamp.prefix(10) + " " + stamp.dropFirst(11).prefix(8) + "Z"
+  }
+}
