@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs the system packages casefile needs on Debian 12. Run as root, or it uses sudo.
+set -euo pipefail
+if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update
+$SUDO apt-get install -y \
+  libxml2-dev libxslt1-dev libxmlsec1-dev libarchive-dev \
+  xmlsec1 libxml2-utils xsltproc pkg-config libsqlite3-dev \
+  sqlite3 util-linux
