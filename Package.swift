@@ -30,7 +30,7 @@ let package = Package(
     ),
     .testTarget(
       name: "CasefileKitTests",
-      dependencies: ["CasefileKit"]
+      dependencies: ["CasefileKit", .product(name: "GRDB", package: "GRDB.swift")]
     ),
     .testTarget(
       name: "CasefileCLITests",
