@@ -28,10 +28,15 @@ struct CLI {
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
   }()
 
+  /// The temporary directory the store lives in; held so it lives as long as this CLI.
+  let dir: TempDir
   let store: URL
   var environment: [String: String]
 
-  init(store: URL, tz: String = "Europe/Dublin") {
+  /// A CLI whose store is `store/` inside `dir` (or the given path).
+  init(in dir: TempDir, store: URL? = nil, tz: String = "Europe/Dublin") {
+    self.dir = dir
+    let store = store ?? dir.url.appendingPathComponent("store")
     self.store = store
     var env = ProcessInfo.processInfo.environment
     env["CASEFILE_STORE"] = store.path

@@ -56,6 +56,14 @@ public final class CaseStore: Sendable {
   public static func open(
     at location: StoreLocation, clock: Clock = .system, zone: TimeZone = .current
   ) throws -> CaseStore {
+    var info = stat()
+    if stat(location.directory.path, &info) == 0,
+      access(location.directory.path, R_OK | W_OK | X_OK) != 0
+    {
+      throw CasefileError(
+        .storeNotWritable, "the store directory is not writable: \(String(cString: strerror(errno)))",
+        location: .init(file: location.directory.path))
+    }
     guard FileManager.default.fileExists(atPath: location.databaseURL.path) else {
       throw CasefileError(
         .storeNotFound, "no casefile store here; run 'casefile init' first",
