@@ -84,6 +84,34 @@ import Testing
     #expect(fsck["ok"] as? Bool == true)
   }
 
+  @Test func aWriterHeldUpTooLongSaysTheStoreIsBusy() throws {
+    let (cli, ref) = try seeded()
+    let before = try storeFingerprint(cli)
+    let marker = cli.dir.url.appendingPathComponent("locked")
+    let db = cli.store.appendingPathComponent("casefile.sqlite").path
+    // Another writer takes the store's write lock and keeps it for a few seconds.
+    let holder = Process()
+    holder.executableURL = URL(fileURLWithPath: "/bin/sh")
+    holder.arguments = ["-c", "printf 'BEGIN IMMEDIATE;\\n.shell touch \(marker.path)\\n.shell sleep 4\\nCOMMIT;\\n' | sqlite3 '\(db)'"]
+    holder.standardInput = FileHandle.nullDevice
+    try holder.run()
+    let deadline = Date().addingTimeInterval(10)
+    while !FileManager.default.fileExists(atPath: marker.path) && Date() < deadline { usleep(20_000) }
+    #expect(FileManager.default.fileExists(atPath: marker.path))
+
+    var impatient = cli
+    impatient.environment["CASEFILE_BUSY_TIMEOUT"] = "0.5"
+    let result = try impatient.run(["log", "--case", ref, "--platform", "x", "--kind", "dm", "--at", "2026-11-20 10:00", "--text", "SECRET-BODY"])
+    #expect(result.status == 75, "\(result.stderr)")
+    #expect(result.stderr.contains("the store is busy"))
+    #expect(!result.stderr.contains("SECRET-BODY"))
+    holder.waitUntilExit()
+    #expect(holder.terminationStatus == 0)
+    #expect(try storeFingerprint(cli) == before)
+    // Once the other writer is done, the same command goes through.
+    try impatient.ok(["log", "--case", ref, "--platform", "x", "--kind", "dm", "--at", "2026-11-20 10:00", "--text", "later"])
+  }
+
   @Test func badInputIsAClearErrorAndChangesNothing() throws {
     let (cli, ref) = try seeded()
     let dir = cli.dir

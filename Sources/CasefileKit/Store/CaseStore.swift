@@ -9,7 +9,8 @@ import GRDB
 ///
 /// All writes go through one SQLite connection in WAL mode with `synchronous=FULL`, inside
 /// IMMEDIATE transactions, so two casefile processes writing at once take turns; a process that
-/// waits longer than ``busyTimeout`` fails with a clear "store is busy" error.
+/// waits longer than its busy timeout (``defaultBusyTimeout`` unless told otherwise) fails with a
+/// clear "store is busy" error.
 public final class CaseStore: Sendable {
   public let location: StoreLocation
   public let blobs: BlobStore
@@ -18,8 +19,8 @@ public final class CaseStore: Sendable {
   public let zone: TimeZone
   let dbQueue: DatabaseQueue
 
-  /// How long a write waits for another casefile process before giving up.
-  public static let busyTimeout: TimeInterval = 30
+  /// How long a write waits, by default, for another casefile process before giving up.
+  public static let defaultBusyTimeout: TimeInterval = 30
 
   private init(location: StoreLocation, dbQueue: DatabaseQueue, clock: Clock, zone: TimeZone) {
     self.location = location
@@ -31,7 +32,8 @@ public final class CaseStore: Sendable {
 
   /// Creates a store (or opens the one already there) and brings its schema up to date.
   public static func initialize(
-    at location: StoreLocation, clock: Clock = .system, zone: TimeZone = .current
+    at location: StoreLocation, clock: Clock = .system, zone: TimeZone = .current,
+    busyTimeout: TimeInterval = defaultBusyTimeout
   ) throws -> (store: CaseStore, created: Bool) {
     let fm = FileManager.default
     let existed = fm.fileExists(atPath: location.databaseURL.path)
@@ -48,13 +50,15 @@ public final class CaseStore: Sendable {
         location: .init(file: location.directory.path))
     }
     try requireWritable(location)
-    let store = try CaseStore(location: location, dbQueue: openQueue(location), clock: clock, zone: zone)
+    let store = try CaseStore(
+      location: location, dbQueue: openQueue(location, busyTimeout: busyTimeout), clock: clock, zone: zone)
     return (store, !existed)
   }
 
   /// Opens an existing store, bringing its schema up to date.
   public static func open(
-    at location: StoreLocation, clock: Clock = .system, zone: TimeZone = .current
+    at location: StoreLocation, clock: Clock = .system, zone: TimeZone = .current,
+    busyTimeout: TimeInterval = defaultBusyTimeout
   ) throws -> CaseStore {
     var info = stat()
     if stat(location.directory.path, &info) == 0,
@@ -70,7 +74,8 @@ public final class CaseStore: Sendable {
         location: .init(file: location.directory.path))
     }
     try requireWritable(location)
-    return CaseStore(location: location, dbQueue: try openQueue(location), clock: clock, zone: zone)
+    return CaseStore(
+      location: location, dbQueue: try openQueue(location, busyTimeout: busyTimeout), clock: clock, zone: zone)
   }
 
   /// The value of `PRAGMA synchronous` on the writer connection (2 means FULL).
@@ -88,7 +93,7 @@ public final class CaseStore: Sendable {
     }
   }
 
-  private static func openQueue(_ location: StoreLocation) throws -> DatabaseQueue {
+  private static func openQueue(_ location: StoreLocation, busyTimeout: TimeInterval) throws -> DatabaseQueue {
     var config = Configuration()
     config.foreignKeysEnabled = true
     config.journalMode = .wal
@@ -116,15 +121,24 @@ public final class CaseStore: Sendable {
 
   /// Runs one write transaction. Blob files created during `body` are removed again if it fails,
   /// so a failed command leaves nothing behind.
+  ///
+  /// Blobs are written and discarded only while the transaction holds the store's write lock, so
+  /// no other process can come to rely on a file that is then removed. If the COMMIT itself fails,
+  /// the new files stay as unreferenced content-addressed blobs: harmless, unlike a missing one.
   func write<T>(_ body: (Database, inout WriteContext) throws -> T) throws -> T {
     var context = WriteContext(at: UTCStamp.format(clock.now()))
     do {
       return try dbQueue.write { db in
-        try body(db, &context)
+        do {
+          return try body(db, &context)
+        } catch {
+          for sha in context.createdBlobs { blobs.discard(sha) }
+          throw error
+        }
       }
+    } catch let error as CasefileError {
+      throw error
     } catch {
-      for sha in context.createdBlobs { blobs.discard(sha) }
-      if let error = error as? CasefileError { throw error }
       throw Self.map(error, location: location)
     }
   }

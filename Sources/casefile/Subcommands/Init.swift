@@ -7,7 +7,8 @@ struct Init: ParsableCommand {
   @OptionGroup var storeOptions: StoreOptions
 
   func run() throws {
-    let (store, created) = try CaseStore.initialize(at: storeOptions.location, zone: LocalZone.fromEnvironment())
+    let (store, created) = try CaseStore.initialize(
+      at: storeOptions.location, zone: LocalZone.fromEnvironment(), busyTimeout: StoreOptions.busyTimeout())
     print(created ? "Created a store at \(store.location.directory.path)" : "A store already exists at \(store.location.directory.path); its schema is up to date")
   }
 }

@@ -11,7 +11,18 @@ struct StoreOptions: ParsableArguments {
 
   /// Opens the existing store, reading times in the zone from `TZ`.
   func open() throws -> CaseStore {
-    try CaseStore.open(at: location, zone: LocalZone.fromEnvironment())
+    try CaseStore.open(at: location, zone: LocalZone.fromEnvironment(), busyTimeout: Self.busyTimeout())
+  }
+
+  /// Seconds to wait for another casefile process: `$CASEFILE_BUSY_TIMEOUT`, else 30.
+  static func busyTimeout() throws -> TimeInterval {
+    guard let text = ProcessInfo.processInfo.environment["CASEFILE_BUSY_TIMEOUT"], !text.isEmpty else {
+      return CaseStore.defaultBusyTimeout
+    }
+    guard let seconds = Double(text), seconds >= 0, seconds <= 3600 else {
+      throw CasefileError(.badValue, "CASEFILE_BUSY_TIMEOUT must be a number of seconds from 0 to 3600")
+    }
+    return seconds
   }
 }
 
