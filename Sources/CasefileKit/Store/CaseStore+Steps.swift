@@ -8,13 +8,10 @@ extension CaseStore {
     return try write { db, context in
       let (caseID, record) = try Self.findCase(db, ref: caseRef)
       try Ladder.checkStep(input.step, status: record.status, caseRef: record.ref)
-      let details = try Self.details(of: input, db: db, caseID: caseID)
-      let id = try context.insert(db, "steps", [
-        ("case_id", caseID), ("kind", input.step.rawValue), ("on_date", day.description),
-        ("details", Canonical.object(details.map { ($0.key, .text($0.value)) })), ("refers_to", nil),
-        ("confidential", input.step.confidentiality == .confidential ? 1 : 0), ("recorded_at", context.at),
-      ])
-      return try Self.fetchSteps(db, caseID: caseID).first { $0.ref == Refs.make(.step, id) }!
+      return try Self.insertEvent(
+        db, context, caseID: caseID, kind: input.step.rawValue, on: day,
+        details: Self.details(of: input, db: db, caseID: caseID), refersTo: nil,
+        confidentiality: input.step.confidentiality)
     }
   }
 
@@ -48,12 +45,9 @@ extension CaseStore {
       try Ladder.checkOutcome(outcome, report: report, on: day, events: events, status: record.status, caseRef: record.ref)
       var details = ["outcome": outcome.rawValue]
       if let note = note?.trimmingCharacters(in: .whitespacesAndNewlines), !note.isEmpty { details["note"] = note }
-      let id = try context.insert(db, "steps", [
-        ("case_id", caseID), ("kind", "outcome"), ("on_date", day.description),
-        ("details", Canonical.object(details.map { ($0.key, .text($0.value)) })),
-        ("refers_to", try Refs.parse(report.ref, .step)), ("confidential", 0), ("recorded_at", context.at),
-      ])
-      return try Self.fetchSteps(db, caseID: caseID).first { $0.ref == Refs.make(.step, id) }!
+      return try Self.insertEvent(
+        db, context, caseID: caseID, kind: "outcome", on: day, details: details,
+        refersTo: Refs.parse(report.ref, .step), confidentiality: .shareable)
     }
   }
 
@@ -71,13 +65,27 @@ extension CaseStore {
         throw CasefileError(.stepNotFound, "\(record.ref) has no step \(Refs.make(.step, id))")
       }
       try Ladder.checkRetraction(target, caseRef: record.ref)
-      let newID = try context.insert(db, "steps", [
-        ("case_id", caseID), ("kind", "retraction"), ("on_date", today.description),
-        ("details", Canonical.object([("reason", .text(reason))])), ("refers_to", id),
-        ("confidential", target.confidentiality == .confidential ? 1 : 0), ("recorded_at", context.at),
-      ])
-      return try Self.fetchSteps(db, caseID: caseID).first { $0.ref == Refs.make(.step, newID) }!
+      return try Self.insertEvent(
+        db, context, caseID: caseID, kind: "retraction", on: today, details: ["reason": reason], refersTo: id,
+        confidentiality: target.confidentiality)
     }
+  }
+
+  /// Appends one ladder event (a step, an outcome or a retraction) and returns it as read back.
+  private static func insertEvent(
+    _ db: Database, _ context: WriteContext, caseID: Int64, kind: String, on day: CalendarDay,
+    details: [String: String], refersTo: Int64?, confidentiality: Confidentiality
+  ) throws -> StepRecord {
+    let id = try context.insert(db, "steps", [
+      ("case_id", caseID), ("kind", kind), ("on_date", day.description),
+      ("details", Canonical.object(details.map { ($0.key, .text($0.value)) })), ("refers_to", refersTo),
+      ("confidential", confidentiality == .confidential ? 1 : 0), ("recorded_at", context.at),
+    ])
+    let ref = Refs.make(.step, id)
+    guard let event = try fetchSteps(db, caseID: caseID).first(where: { $0.ref == ref }) else {
+      throw CasefileError(.internalError, "\(ref) vanished after it was written")
+    }
+    return event
   }
 
   /// The day of a step: today when none is given; never a day in the future.
