@@ -131,6 +131,34 @@ import Testing
     #expect(try t.store.recordOutcome(caseRef: ref, report: report.ref, outcome: .removed).details["outcome"] == "removed")
   }
 
+  @Test func aRefusalAsksForTheIndemnifierUntilTheyAreTold() throws {
+    let t = try TestStore()
+    let ref = try t.store.openCase(title: "x", category: .falseReview, severity: .medium).ref
+    _ = try t.store.logItem(ItemDraft(
+      caseRef: ref, platform: .googleReviews, kind: .review, author: ActorInput(handle: "A Reviewer"),
+      occurredAt: try at("2026-11-01 10:00"), text: "one star"))
+    let early = try CalendarDay.parse("2026-11-02")
+    _ = try t.store.recordStep(caseRef: ref, .ignore(decision: "No reply"), on: early)
+    _ = try t.store.recordStep(caseRef: ref, .block(actors: [], platform: nil, action: .block), on: early)
+    let report = try t.store.recordStep(caseRef: ref, .report(platform: nil, reference: nil, policy: "fake engagement", channel: .webForm), on: early)
+    _ = try t.store.recordStep(caseRef: ref, .indemnifier(organisation: "Example Defence Union", reference: nil, spokeTo: nil, advice: nil), on: early)
+    _ = try t.store.recordOutcome(caseRef: ref, report: report.ref, outcome: .noViolationFound, on: try CalendarDay.parse("2026-11-10"))
+    let escalate = try t.store.caseDetail(ref).recommendation
+    #expect(escalate.kind == .escalate)
+    #expect(escalate.step == .indemnifier)
+    // The earlier call to the indemnifier does not count: they have not heard of the refusal.
+    #expect(try t.store.due().cases.map(\.nextStep) == [.indemnifier])
+    #expect(try t.store.listCases().first?.nextStep == "indemnifier")
+    _ = try t.store.recordStep(caseRef: ref, .indemnifier(organisation: "Example Defence Union", reference: "EDU-2", spokeTo: nil, advice: nil))
+    #expect(try t.store.caseDetail(ref).recommendation.kind == .done)
+    #expect(try t.store.due().cases.isEmpty)
+    // An appeal, rejected, asks again.
+    _ = try t.store.recordOutcome(caseRef: ref, report: report.ref, outcome: .appealed)
+    #expect(try t.store.caseDetail(ref).recommendation.kind == .awaitOutcome)
+    _ = try t.store.recordOutcome(caseRef: ref, report: report.ref, outcome: .appealRejected)
+    #expect(try t.store.caseDetail(ref).recommendation.kind == .escalate)
+  }
+
   @Test func dueListsOldReportsAndUntakenSteps() throws {
     let t = try TestStore()
     let ref = try t.store.openCase(title: "x", category: .harassment, severity: .low).ref

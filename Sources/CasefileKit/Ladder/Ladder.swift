@@ -104,13 +104,13 @@ public enum Ladder {
     }
     let reports = live.filter { $0.kind == Step.report.rawValue }
     let latestOutcomes = reports.map { latestOutcome(of: $0.ref, in: live) }
-    if latestOutcomes.contains(where: { $0 == .noViolationFound || $0 == .appealRejected }) {
+    if reports.contains(where: { platformRefused($0, in: live) }) {
       return Recommendation(
         kind: .escalate, step: .indemnifier, title: "The platform did not act",
         guidance: """
-          Ask the platform to review its decision if it offers an appeal, and tell your \
-          indemnifier what the platform answered. Record the appeal with 'casefile outcome \
-          appealed'.
+          Tell your indemnifier what the platform answered, and record it with 'casefile step \
+          indemnifier'. Ask the platform to review its decision if it offers an appeal, and record \
+          the appeal with 'casefile outcome appealed'.
           """,
         urgent: urgent, standingAdvice: standingAdvice)
     }
@@ -126,6 +126,19 @@ public enum Ladder {
       urgent: false, standingAdvice: standingAdvice)
   }
 
+  /// Whether the platform's last word on a report was a refusal (no violation found, or an appeal
+  /// rejected) that the indemnifier has not been told about since.
+  static func platformRefused(_ report: StepRecord, in live: [StepRecord]) -> Bool {
+    guard
+      let refusal = live.lastIndex(where: {
+        $0.kind == "outcome" && $0.refersTo == report.ref
+      }),
+      let outcome = live[refusal].details["outcome"].flatMap(ReportOutcome.init(rawValue:)),
+      outcome == .noViolationFound || outcome == .appealRejected
+    else { return false }
+    return !live[(refusal + 1)...].contains { $0.kind == Step.indemnifier.rawValue }
+  }
+
   /// The newest live outcome recorded against a report step.
   public static func latestOutcome(of reportRef: String, in events: [StepRecord]) -> ReportOutcome? {
     events.last { $0.kind == "outcome" && $0.refersTo == reportRef && $0.retractedBy == nil }
@@ -137,7 +150,7 @@ public enum Ladder {
   /// Checks that a new ladder step may be recorded on a case.
   static func checkStep(_ step: Step, status: CaseStatus, caseRef: String) throws {
     guard status == .open else {
-      throw CasefileError(.notAllowed, "\(caseRef) is closed; reopen it before recording a \(step.rawValue) step")
+      throw CasefileError(.notAllowed, "\(caseRef) is closed; reopen it before recording the \(step.rawValue) step")
     }
   }
 

@@ -13,7 +13,8 @@ public struct DueReport: Sendable, Equatable, Codable {
   public var daysWaiting: Int
 }
 
-/// An open case whose recommended next step has not been taken.
+/// An open case whose recommended next step has not been taken, including a case where the
+/// platform refused to act and the indemnifier has not yet been told.
 public struct DueCase: Sendable, Equatable, Codable {
   public var caseRef: String
   public var title: String
@@ -57,7 +58,7 @@ extension CaseStore {
             reference: report.details["reference"], reportedOn: report.on, lastOutcome: last, daysWaiting: waiting))
         }
         let recommendation = Ladder.recommend(category: record.category, status: record.status, events: events)
-        if recommendation.kind == .step, let step = recommendation.step {
+        if recommendation.kind == .step || recommendation.kind == .escalate, let step = recommendation.step {
           cases.append(DueCase(caseRef: record.ref, title: record.title, nextStep: step, urgent: recommendation.urgent))
         }
       }

@@ -31,8 +31,9 @@ struct CaseShow: ParsableCommand {
 
     print("\nEvidence (\(detail.evidence.count))")
     for item in detail.evidence {
-      let zone = item.zoneSource == .assumed ? "\(item.occurredZone), assumed" : item.occurredZone
-      print("  \(item.ref)  \(Output.short(item.occurredAt))  (\(item.occurredAtText), \(zone))  \(item.platform.rawValue) \(item.kind.rawValue)"
+      // A stated zone is already in the text; an assumed one is named.
+      let given = item.zoneSource == .assumed ? "\(item.occurredAtText), assumed \(item.occurredZone)" : item.occurredAtText
+      print("  \(item.ref)  \(Output.short(item.occurredAt))  (\(given))  \(item.platform.rawValue) \(item.kind.rawValue)"
         + (item.authorHandle.map { "  from \($0) \(item.authorRef ?? "")" } ?? "  author unknown"))
       if let text = item.text {
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) { print("      | \(line)") }

@@ -15,9 +15,11 @@ struct Outcome: ParsableCommand {
   @OptionGroup var output: JSONFlag
 
   func run() throws {
-    let event = try storeOptions.open().recordOutcome(
+    let store = try storeOptions.open()
+    let event = try store.recordOutcome(
       caseRef: caseRef, report: report, outcome: ReportOutcome.parse(result), on: on.map(CalendarDay.parse), note: note)
     if output.json { return try Output.json(event) }
     print("Recorded \(event.ref): \(result) for \(event.refersTo ?? "the report") on \(event.on)")
+    try StepOptions.printNext(store, caseRef)
   }
 }

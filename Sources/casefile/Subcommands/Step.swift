@@ -23,6 +23,11 @@ struct StepOptions: ParsableArguments {
     let step = try store.recordStep(caseRef: caseRef, input, on: on.map(CalendarDay.parse))
     if output.json { return try Output.json(step) }
     print("Recorded \(step.ref): \(step.kind) on \(step.on)")
+    try Self.printNext(store, caseRef)
+  }
+
+  /// Prints the case's next recommended step, after a step or an outcome.
+  static func printNext(_ store: CaseStore, _ caseRef: String) throws {
     let next = try store.caseDetail(caseRef).recommendation
     print("Next: \(next.title)" + (next.step.map { " (casefile step \($0.rawValue))" } ?? ""))
   }
