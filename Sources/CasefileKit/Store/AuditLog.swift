@@ -115,21 +115,19 @@ enum AuditLog {
       let id: Int64 = full["id"]
       let audited: String? = full["__audit_snapshot"]
       let updates: Int = full["__audit_updates"]
-      let ref = try Refs.name(of: table, id: id, in: db)
+      // Names the row (only once something is wrong: naming a case or a blob costs a query).
+      func problem(_ kind: FsckProblem.Kind, _ what: String) throws -> (count: Int, problem: FsckProblem?) {
+        let ref = try Refs.name(of: table, id: id, in: db)
+        return (count, FsckProblem(kind: kind, table: table, rowID: id, ref: ref, message: "\(ref) (\(table) row \(id)) \(what)"))
+      }
       guard let audited else {
-        return (count, FsckProblem(
-          kind: .rowUnaudited, table: table, rowID: id, ref: ref,
-          message: "\(ref) (\(table) row \(id)) has no audit record: it was added outside casefile"))
+        return try problem(.rowUnaudited, "has no audit record: it was added outside casefile")
       }
       if appendOnly && updates > 0 {
-        return (count, FsckProblem(
-          kind: .rowMismatch, table: table, rowID: id, ref: ref,
-          message: "\(ref) (\(table) row \(id)) is append-only but the audit log records a change to it"))
+        return try problem(.rowMismatch, "is append-only but the audit log records a change to it")
       }
       if Digest.sha256Hex(Array(Canonical.text(of: full, skippingPrefix: "__audit_").utf8)) != audited {
-        return (count, FsckProblem(
-          kind: .rowMismatch, table: table, rowID: id, ref: ref,
-          message: "\(ref) (\(table) row \(id)) does not match its audit record: it was changed outside casefile"))
+        return try problem(.rowMismatch, "does not match its audit record: it was changed outside casefile")
       }
     }
     if let missing = try Int64.fetchOne(
