@@ -193,14 +193,18 @@ extension CaseStore {
     }
     sql += " ORDER BY e.occurred_at, e.id"
     var attachments: [Int64: [AttachmentRecord]] = [:]
-    for row in try Row.fetchAll(
-      db,
-      sql: """
-        SELECT * FROM attachments WHERE evidence_id IN (SELECT id FROM evidence WHERE case_id = ?)
-        ORDER BY id
-        """,
-      arguments: [caseID])
-    {
+    let attachmentRows =
+      try onlyID.map {
+        try Row.fetchAll(db, sql: "SELECT * FROM attachments WHERE evidence_id = ? ORDER BY id", arguments: [$0])
+      }
+      ?? Row.fetchAll(
+        db,
+        sql: """
+          SELECT * FROM attachments WHERE evidence_id IN (SELECT id FROM evidence WHERE case_id = ?)
+          ORDER BY id
+          """,
+        arguments: [caseID])
+    for row in attachmentRows {
       attachments[row["evidence_id"], default: []].append(
         AttachmentRecord(fileName: row["file_name"], mediaType: row["media_type"], size: row["size"], sha256: row["blob_sha256"]))
     }
