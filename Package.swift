@@ -14,9 +14,15 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
   ],
   targets: [
+    .systemLibrary(
+      name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+    .systemLibrary(
+      name: "CArchive", path: "Sources/CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
     .target(
       name: "CasefileKit",
       dependencies: [
+        "CLibXML2",
+        "CArchive",
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]
@@ -30,7 +36,9 @@ let package = Package(
     ),
     .testTarget(
       name: "CasefileKitTests",
-      dependencies: ["CasefileKit", .product(name: "GRDB", package: "GRDB.swift")]
+      dependencies: [
+        "CasefileKit", "CArchive", "CLibXML2", .product(name: "GRDB", package: "GRDB.swift"),
+      ]
     ),
     .testTarget(
       name: "CasefileCLITests",
