@@ -1,0 +1,206 @@
+import CLibXML2
+import Foundation
+
+/// A forward-only XML reader for files too big to hold as a tree (SMS backups run to gigabytes).
+///
+/// It pulls bytes from a closure in chunks, repairs surrogate-pair references on the way, parses
+/// with the same safe options as ``XMLTree/parseXML(_:location:)``, refuses any DOCTYPE or entity
+/// reference node, and fails on the first libxml2 error at ERROR level or above. Memory stays at a
+/// few chunks whatever the file's size.
+///
+/// Not Sendable: it wraps a libxml2 reader, which belongs to one thread.
+public final class XMLStreamReader {
+  /// The kinds of node the reader stops on.
+  public enum NodeType: Sendable, Equatable {
+    case element, endElement, text, comment, processingInstruction, whitespace, other(Int32)
+  }
+
+  private let reader: xmlTextReaderPtr
+  private let input: Input
+  private let collector = XMLIssueCollector()
+  private let inputBox: Unmanaged<Input>
+  private let collectorBox: Unmanaged<XMLIssueCollector>
+  public let location: CasefileError.Location
+  private var finished = false
+
+  /// Where the reader's bytes come from, and the repair applied to them on the way in.
+  final class Input {
+    let source: (Int) throws -> Data?
+    var repair = SurrogateRepair()
+    var pending = Data()
+    var pendingOffset = 0
+    var ended = false
+    var error: Error?
+
+    init(source: @escaping (Int) throws -> Data?) {
+      self.source = source
+    }
+
+    /// Fills `buffer` with up to `capacity` repaired bytes; 0 at the end, -1 on failure.
+    func fill(_ buffer: UnsafeMutablePointer<CChar>, _ capacity: Int) -> Int32 {
+      do {
+        while pendingOffset >= pending.count {
+          if ended { return 0 }
+          pending = Data()
+          pendingOffset = 0
+          if let chunk = try source(1 << 16) {
+            pending = repair.push(chunk)
+          } else {
+            pending = repair.finish()
+            ended = true
+          }
+        }
+        let count = min(capacity, pending.count - pendingOffset)
+        pending.withUnsafeBytes { bytes in
+          let start = bytes.baseAddress!.advanced(by: pendingOffset)
+          UnsafeMutableRawPointer(buffer).copyMemory(from: start, byteCount: count)
+        }
+        pendingOffset += count
+        return Int32(count)
+      } catch {
+        self.error = error
+        return -1
+      }
+    }
+  }
+
+  /// Reads from `source`, which returns the next chunk of at most the given size, or nil at the
+  /// end. `location` names the file and entry in errors.
+  public init(location: CasefileError.Location, source: @escaping (Int) throws -> Data?) throws {
+    _ = XMLRuntime.ready
+    self.location = location
+    input = Input(source: source)
+    inputBox = Unmanaged.passRetained(input)
+    collectorBox = Unmanaged.passRetained(collector)
+    let read: xmlInputReadCallback = { context, buffer, length in
+      guard let context, let buffer, length > 0 else { return -1 }
+      return Unmanaged<Input>.fromOpaque(context).takeUnretainedValue().fill(buffer, Int(length))
+    }
+    let close: xmlInputCloseCallback = { _ in 0 }
+    guard
+      let reader = xmlReaderForIO(
+        read, close, inputBox.toOpaque(), location.entry ?? location.file, nil, XMLTree.xmlOptions)
+    else {
+      inputBox.release()
+      collectorBox.release()
+      throw CasefileError(.internalError, "libxml2 could not make a reader", location: location)
+    }
+    self.reader = reader
+    let handler: xmlStructuredErrorFunc = { userData, error in
+      guard let userData, let error else { return }
+      Unmanaged<XMLIssueCollector>.fromOpaque(userData).takeUnretainedValue().add(error)
+    }
+    xmlTextReaderSetStructuredErrorHandler(reader, handler, collectorBox.toOpaque())
+  }
+
+  deinit {
+    xmlFreeTextReader(reader)
+    inputBox.release()
+    collectorBox.release()
+  }
+
+  /// The warnings seen so far.
+  public var issues: [XMLIssue] { collector.issues }
+
+  /// Moves to the next node; false at the end of the document.
+  public func next() throws -> Bool {
+    guard !finished else { return false }
+    let result = xmlTextReaderRead(reader)
+    try check(result)
+    if result == 0 {
+      finished = true
+      return false
+    }
+    switch xmlTextReaderNodeType(reader) {
+    case 10:
+      throw CasefileError(.xmlDTD, "DTD not allowed: the file has a DOCTYPE, which casefile never reads", location: here)
+    case 5:
+      throw CasefileError(.xmlEntity, "entity reference '\(localName)' refused: casefile never expands entities", location: here)
+    default:
+      return true
+    }
+  }
+
+  /// Skips the current element's subtree and moves to its next sibling; false at the end.
+  public func skipSubtree() throws -> Bool {
+    let result = xmlTextReaderNext(reader)
+    try check(result)
+    if result == 0 { finished = true }
+    return result == 1
+  }
+
+  private func check(_ result: Int32) throws {
+    if let error = input.error {
+      throw error
+    }
+    if let failure = collector.failure(at: here) {
+      throw failure
+    }
+    if result < 0 {
+      throw CasefileError(.xmlMalformed, "the XML could not be read", location: here)
+    }
+  }
+
+  /// The location with the current line.
+  public var here: CasefileError.Location {
+    var located = location
+    let line = xmlTextReaderGetParserLineNumber(reader)
+    if line > 0 { located.line = Int(line) }
+    return located
+  }
+
+  public var nodeType: NodeType {
+    switch xmlTextReaderNodeType(reader) {
+    case 1: .element
+    case 15: .endElement
+    case 3, 4: .text
+    case 8: .comment
+    case 7: .processingInstruction
+    case 13, 14: .whitespace
+    case let other: .other(other)
+    }
+  }
+
+  /// The current node's local name.
+  public var localName: String {
+    xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? ""
+  }
+
+  /// The depth of the current node (the root element is 0).
+  public var depth: Int { Int(xmlTextReaderDepth(reader)) }
+
+  /// Whether the current element is written `<x/>`, with no end tag to come.
+  public var isEmptyElement: Bool { xmlTextReaderIsEmptyElement(reader) == 1 }
+
+  /// The value of a text node.
+  public var value: String {
+    xmlTextReaderConstValue(reader).map { String(cString: $0) } ?? ""
+  }
+
+  /// An attribute of the current element, or nil.
+  public func attribute(_ name: String) -> String? {
+    guard let value = xmlTextReaderGetAttribute(reader, name) else { return nil }
+    defer { cxml_free(value) }
+    return String(cString: value)
+  }
+
+  /// Every attribute of the current element, in document order.
+  public var attributes: [(name: String, value: String)] {
+    var out: [(String, String)] = []
+    guard xmlTextReaderMoveToFirstAttribute(reader) == 1 else { return out }
+    repeat {
+      let name = xmlTextReaderConstName(reader).map { String(cString: $0) } ?? ""
+      let value = xmlTextReaderConstValue(reader).map { String(cString: $0) } ?? ""
+      out.append((name, value))
+    } while xmlTextReaderMoveToNextAttribute(reader) == 1
+    _ = xmlTextReaderMoveToElement(reader)
+    return out
+  }
+
+  /// The current element and everything in it, serialised by libxml2.
+  public func outerXML() -> String {
+    guard let text = xmlTextReaderReadOuterXml(reader) else { return "" }
+    defer { cxml_free(text) }
+    return String(cString: text)
+  }
+}
