@@ -72,6 +72,19 @@ import Testing
     #expect(report.problems.first?.message.contains("two") == false)
   }
 
+  @Test func aNewNullableColumnKeepsOldRowsVerified() throws {
+    let t = try TestStore()
+    let ref = try t.store.openCase(title: "x", category: .harassment, severity: .low).ref
+    _ = try t.store.logItem(ItemDraft(caseRef: ref, platform: .x, kind: .dm, author: nil, occurredAt: try at("2026-11-20 10:00"), text: "t"))
+    let queue = try DatabaseQueue(path: t.store.location.databaseURL.path)
+    // What a later migration does: add a nullable column to an audited table.
+    try queue.write { try $0.execute(sql: "ALTER TABLE evidence ADD COLUMN thread TEXT") }
+    #expect(try t.store.fsck().ok)
+    // Setting it outside casefile is still caught.
+    try queue.write { try $0.execute(sql: "DROP TRIGGER evidence_no_update; UPDATE evidence SET thread = 'x'") }
+    #expect(try t.store.fsck().problems.first?.ref == "E-1")
+  }
+
   @Test func fsckFindsDeletedSmuggledAndChainBreaks() throws {
     let t = try TestStore()
     let ref = try t.store.openCase(title: "x", category: .harassment, severity: .low).ref

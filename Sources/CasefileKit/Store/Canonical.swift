@@ -5,15 +5,18 @@ import GRDB
 ///
 /// A row becomes a JSON object whose keys are the column names in byte order, with no spaces.
 /// Integers are JSON numbers, text is a JSON string with only `"`, `\` and control characters
-/// escaped, NULL is `null`, and the rare blob or real value is an object (`{"blob":"<hex>"}`,
-/// `{"real":"<text>"}`) so that no value of one type can pass for another. The form is written by
-/// hand rather than by a JSON encoder so that it never changes with a Foundation release.
+/// escaped, and the rare blob or real value is an object (`{"blob":"<hex>"}`,
+/// `{"real":"<text>"}`) so that no value of one type can pass for another. NULL columns are left
+/// out, so that a migration adding a nullable column leaves every existing row's canonical text,
+/// and so its audit digest, as it was; a value set to or from NULL still changes the text. The
+/// form is written by hand rather than by a JSON encoder so that it never changes with a
+/// Foundation release.
 enum Canonical {
   /// The canonical text of one row, leaving out columns whose names start with `skippingPrefix`
   /// (helper columns that a query adds beside the stored ones).
   static func text(of row: Row, skippingPrefix: String? = nil) -> String {
     var pairs: [(String, DatabaseValue)] = []
-    for (column, value) in row {
+    for (column, value) in row where !value.isNull {
       if let skippingPrefix, column.hasPrefix(skippingPrefix) { continue }
       pairs.append((column, value))
     }
