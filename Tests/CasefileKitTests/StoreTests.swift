@@ -78,10 +78,10 @@ import Testing
     _ = try t.store.logItem(ItemDraft(caseRef: ref, platform: .x, kind: .dm, author: nil, occurredAt: try at("2026-11-20 10:00"), text: "t"))
     let queue = try DatabaseQueue(path: t.store.location.databaseURL.path)
     // What a later migration does: add a nullable column to an audited table.
-    try queue.write { try $0.execute(sql: "ALTER TABLE evidence ADD COLUMN thread TEXT") }
+    try queue.write { try $0.execute(sql: "ALTER TABLE evidence ADD COLUMN later_column TEXT") }
     #expect(try t.store.fsck().ok)
     // Setting it outside casefile is still caught.
-    try queue.write { try $0.execute(sql: "DROP TRIGGER evidence_no_update; UPDATE evidence SET thread = 'x'") }
+    try queue.write { try $0.execute(sql: "DROP TRIGGER evidence_no_update; UPDATE evidence SET later_column = 'x'") }
     #expect(try t.store.fsck().problems.first?.ref == "E-1")
   }
 

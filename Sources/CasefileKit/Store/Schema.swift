@@ -7,7 +7,10 @@ import GRDB
 /// DELETE through triggers; those stop accidents, and the chain catches the rest.
 enum Schema {
   /// Tables whose rows never change once written.
-  static let appendOnlyTables = ["blobs", "evidence", "attachments", "steps", "notes", "patient_flags"]
+  static let appendOnlyTables = [
+    "blobs", "evidence", "attachments", "steps", "notes", "patient_flags", "imports", "provenance",
+    "import_warnings", "missing_media",
+  ]
   /// Tables whose rows may change; each change is audited with the row's new state.
   static let mutableTables = ["profile", "settings", "cases", "actors"]
   /// Every audited table, in the order fsck checks them.
@@ -130,7 +133,8 @@ enum Schema {
           );
           CREATE INDEX audit_entity ON audit(entity, entity_id, seq);
           """)
-      for table in appendOnlyTables + ["audit"] {
+      // The tables as they stood in v1: a migration never reads a list that later versions extend.
+      for table in ["blobs", "evidence", "attachments", "steps", "notes", "patient_flags", "audit"] {
         try db.execute(
           sql: """
             CREATE TRIGGER \(table)_no_update BEFORE UPDATE ON \(table)
@@ -140,11 +144,60 @@ enum Schema {
             """)
       }
       // Cases, actors and the profile are edited, but never removed.
-      for table in mutableTables {
+      for table in ["profile", "settings", "cases", "actors"] {
         try db.execute(
           sql: """
             CREATE TRIGGER \(table)_no_delete BEFORE DELETE ON \(table)
             BEGIN SELECT RAISE(ABORT, '\(table) rows are never deleted'); END;
+            """)
+      }
+    }
+    migrator.registerMigration("v2-imports") { db in
+      // Imported items: their identity (for re-imports), their thread and direction, and the
+      // facts a format gives beyond the text (a call's type and duration, say).
+      for column in ["identity", "thread", "direction", "platform_message_id", "recipients", "details"] {
+        try db.execute(sql: "ALTER TABLE evidence ADD COLUMN \(column) TEXT")
+      }
+      try db.execute(
+        sql: """
+          CREATE UNIQUE INDEX evidence_identity ON evidence(case_id, identity) WHERE identity IS NOT NULL;
+          CREATE TABLE imports (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id),
+            source_name TEXT NOT NULL,
+            source_kind TEXT NOT NULL,
+            source_sha256 TEXT,
+            started_at TEXT NOT NULL
+          );
+          CREATE TABLE provenance (
+            id INTEGER PRIMARY KEY,
+            evidence_id INTEGER NOT NULL UNIQUE REFERENCES evidence(id),
+            import_id INTEGER NOT NULL REFERENCES imports(id),
+            format TEXT NOT NULL,
+            archive_sha256 TEXT,
+            entry_path TEXT NOT NULL,
+            fragment BLOB NOT NULL,
+            fragment_sha256 TEXT NOT NULL CHECK (length(fragment_sha256) = 64)
+          );
+          CREATE TABLE import_warnings (
+            id INTEGER PRIMARY KEY,
+            import_id INTEGER NOT NULL REFERENCES imports(id),
+            entry_path TEXT,
+            message TEXT NOT NULL
+          );
+          CREATE TABLE missing_media (
+            id INTEGER PRIMARY KEY,
+            evidence_id INTEGER NOT NULL REFERENCES evidence(id),
+            reference TEXT NOT NULL
+          );
+          """)
+      for table in ["imports", "provenance", "import_warnings", "missing_media"] {
+        try db.execute(
+          sql: """
+            CREATE TRIGGER \(table)_no_update BEFORE UPDATE ON \(table)
+            BEGIN SELECT RAISE(ABORT, '\(table) rows are append-only'); END;
+            CREATE TRIGGER \(table)_no_delete BEFORE DELETE ON \(table)
+            BEGIN SELECT RAISE(ABORT, '\(table) rows are append-only'); END;
             """)
       }
     }
