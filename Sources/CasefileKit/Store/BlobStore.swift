@@ -37,6 +37,21 @@ public struct BlobStore: Sendable {
   public func put(fileAt source: URL) throws -> Stored {
     let input = try FileHandleReader(url: source, role: "attachment")
     defer { input.close() }
+    return try put { try input.read(max: Self.chunkSize) }
+  }
+
+  /// Stores bytes already in memory, such as a media part decoded from an export.
+  public func put(data: Data) throws -> Stored {
+    var pending: Data? = data
+    return try put {
+      defer { pending = nil }
+      return pending
+    }
+  }
+
+  /// Writes the chunks `next` returns into the blob area while hashing them, then moves the file
+  /// into place under its digest.
+  private func put(chunks next: () throws -> Data?) throws -> Stored {
     let tmpDir = root.appendingPathComponent("tmp", isDirectory: true)
     try createDirectory(tmpDir)
     let tmp = tmpDir.appendingPathComponent(UUID().uuidString)
@@ -50,7 +65,7 @@ public struct BlobStore: Sendable {
     var size: Int64 = 0
     do {
       defer { close(out) }
-      while let chunk = try input.read(max: Self.chunkSize) {
+      while let chunk = try next() {
         hasher.update(data: chunk)
         size += Int64(chunk.count)
         try chunk.withUnsafeBytes { buffer in

@@ -43,10 +43,7 @@ extension CaseStore {
   /// Stores one file as a blob and links it to an evidence item.
   func attach(_ db: Database, _ context: inout WriteContext, evidenceID: Int64, file: URL) throws {
     let stored = try blobs.put(fileAt: file)
-    if stored.created { context.createdBlobs.append(stored.sha256) }
-    if try Bool.fetchOne(db, sql: "SELECT 1 FROM blobs WHERE sha256 = ?", arguments: [stored.sha256]) != true {
-      _ = try context.insert(db, "blobs", [("sha256", stored.sha256), ("size", stored.size), ("created_at", context.at)])
-    }
+    try recordBlob(stored, db: db, context: &context)
     _ = try context.insert(db, "attachments", [
       ("evidence_id", evidenceID), ("blob_sha256", stored.sha256), ("file_name", file.lastPathComponent),
       ("media_type", MediaType.detect(file: file)), ("size", stored.size), ("created_at", context.at),

@@ -21,6 +21,18 @@ extension CaseStore {
         rows += checked.count
         if let problem = checked.problem { problems.append(problem) }
       }
+      // Every raw fragment against its own digest (the audit record covers the row too).
+      let fragments = try Row.fetchCursor(db, sql: "SELECT evidence_id, fragment, fragment_sha256 FROM provenance ORDER BY id")
+      while let row = try fragments.next() {
+        let fragment: Data = row["fragment"]
+        if Digest.sha256Hex(fragment) != (row["fragment_sha256"] as String) {
+          let ref = Refs.make(.evidence, row["evidence_id"])
+          problems.append(FsckProblem(
+            kind: .rowMismatch, table: "provenance", rowID: row["evidence_id"], ref: ref,
+            message: "the raw fragment of \(ref) does not match its digest: it was altered"))
+          break
+        }
+      }
       var blobCount = 0
       let cursor = try String.fetchCursor(db, sql: "SELECT sha256 FROM blobs ORDER BY id")
       while let sha = try cursor.next() {

@@ -1,0 +1,65 @@
+import Foundation
+
+/// Where a format reads one entry of an export from, and names it in errors.
+public struct FormatInput {
+  /// The entry's path inside the export (the file name for a single file).
+  public let entryPath: String
+  /// The export itself, for errors.
+  public let sourcePath: String
+  /// The zone assumed for times that carry none (`--source-tz`, defaulting to `TZ`).
+  public let sourceZone: TimeZone
+  /// Pulls the entry's next chunk of at most the given size; nil at the end.
+  public let read: (Int) throws -> Data?
+
+  public init(entryPath: String, sourcePath: String, sourceZone: TimeZone, read: @escaping (Int) throws -> Data?) {
+    self.entryPath = entryPath
+    self.sourcePath = sourcePath
+    self.sourceZone = sourceZone
+    self.read = read
+  }
+
+  /// The location of this entry, for errors.
+  public var location: CasefileError.Location { .init(file: sourcePath, entry: entryPath) }
+}
+
+/// One kind of platform export that casefile understands. Each lives in its own file under
+/// `Import/Formats/` and is listed once in ``FormatRegistry``; adding one touches no other format.
+public protocol ExportFormat: Sendable {
+  /// A stable id, used by `--format` and recorded in provenance.
+  var id: String { get }
+  /// What it is, for `scan` and for the error that lists the supported formats.
+  var title: String { get }
+  /// Whether an entry belongs to this format, from its path and its first bytes.
+  func claims(entryPath: String, head: Data) -> Bool
+  /// Reads the messages of one entry as a stream, handing each to `emit` as soon as it is read.
+  func messages(_ input: FormatInput, emit: (ImportedMessage) throws -> Void) throws
+}
+
+/// Every format casefile reads, in the order detection tries them.
+public enum FormatRegistry {
+  public static let all: [any ExportFormat] = [
+    SMSBackupFormat()
+  ]
+
+  /// The format with this id, or an error that lists the ones there are.
+  public static func named(_ id: String) throws -> any ExportFormat {
+    if let format = all.first(where: { $0.id == id.lowercased() }) { return format }
+    throw CasefileError(.unknownFormat, "unknown format '\(id)'; supported: \(supportedList)")
+  }
+
+  /// The format that claims an entry, if any.
+  public static func detect(entryPath: String, head: Data) -> (any ExportFormat)? {
+    all.first { $0.claims(entryPath: entryPath, head: head) }
+  }
+
+  /// `id (title)` for every format, for messages.
+  public static var supportedList: String {
+    all.map { "\($0.id) (\($0.title))" }.joined(separator: "; ")
+  }
+}
+
+extension CasefileError.Code {
+  public static let unknownFormat = CasefileError.Code("unknown-format", .badData)
+  /// An entry of a known format holds something the format cannot read.
+  public static let badExport = CasefileError.Code("bad-export", .badData)
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// Which way a message went, seen from the doctor's side.
+public enum Direction: String, Sendable, Codable {
+  case received, sent
+  /// A draft or a message that failed or never left.
+  case unsent
+  case unknown
+}
+
+/// A file that belongs to an imported message: an MMS part, a photo, an attachment.
+public struct ImportedMedia: Sendable, Equatable {
+  public enum Content: Sendable, Equatable {
+    /// The bytes were inside the message itself (base64 in an MMS part).
+    case inline(Data)
+    /// The message names a file that the export does not contain: recorded as missing.
+    case missing(reference: String)
+  }
+
+  public var name: String
+  public var mediaType: String
+  public var content: Content
+
+  public init(name: String, mediaType: String, content: Content) {
+    self.name = name
+    self.mediaType = mediaType
+    self.content = content
+  }
+}
+
+/// One message as a format reads it from an export, before anything is stored.
+public struct ImportedMessage: Sendable {
+  /// The format's id, e.g. `sms-backup`.
+  public var format: String
+  public var platform: Platform
+  public var kind: ItemKind
+  /// The conversation: a phone number or group, a thread folder, a chat id.
+  public var thread: String?
+  /// Who sent it; nil when the doctor did.
+  public var sender: ActorInput?
+  public var recipients: [String]
+  public var direction: Direction
+  public var occurredAt: OccurredAt
+  public var text: String?
+  public var url: String?
+  /// The platform's own id for the message, where it has one.
+  public var platformMessageID: String?
+  /// Facts beyond the text, such as a call's type and duration.
+  public var details: [String: String]
+  /// The entry of the export it came from, and the raw fragment exactly as it stood there.
+  public var entryPath: String
+  public var fragment: Data
+  public var media: [ImportedMedia]
+
+  public init(
+    format: String, platform: Platform, kind: ItemKind, thread: String?, sender: ActorInput?,
+    recipients: [String] = [], direction: Direction, occurredAt: OccurredAt, text: String?, url: String? = nil,
+    platformMessageID: String? = nil, details: [String: String] = [:], entryPath: String, fragment: Data,
+    media: [ImportedMedia] = []
+  ) {
+    self.format = format
+    self.platform = platform
+    self.kind = kind
+    self.thread = thread
+    self.sender = sender
+    self.recipients = recipients
+    self.direction = direction
+    self.occurredAt = occurredAt
+    self.text = text
+    self.url = url
+    self.platformMessageID = platformMessageID
+    self.details = details
+    self.entryPath = entryPath
+    self.fragment = fragment
+    self.media = media
+  }
+
+  /// What makes a message the same message on a re-import: the platform's id where there is
+  /// one, otherwise a hash of (format, thread, sender, time, text), as formats.md says.
+  public var identity: String {
+    if let platformMessageID, !platformMessageID.isEmpty {
+      return "\(format):id:\(platformMessageID)"
+    }
+    let parts = [
+      format, thread ?? "", sender?.handle ?? "(owner)", UTCStamp.format(occurredAt.utc), kind.rawValue, text ?? "",
+    ]
+    return "\(format):sha256:" + Digest.sha256Hex(Array(Canonical.object(parts.enumerated().map { ("\($0.offset)", .text($0.element)) }).utf8))
+  }
+}

@@ -1,0 +1,250 @@
+import Foundation
+import GRDB
+
+/// Which messages of an export to keep. Everything not selected is counted as skipped and stored
+/// nowhere: an export holds many ordinary conversations, often with patients.
+public struct ImportFilter: Sendable {
+  /// Senders to keep (handles, numbers or display names); empty keeps every sender.
+  public var from: [String] = []
+  /// A thread to keep (a number, a group, a chat); nil keeps all.
+  public var thread: String?
+  public var since: Date?
+  public var until: Date?
+  /// A regular expression the text must match.
+  public var match: String?
+
+  public init(from: [String] = [], thread: String? = nil, since: Date? = nil, until: Date? = nil, match: String? = nil) {
+    self.from = from
+    self.thread = thread
+    self.since = since
+    self.until = until
+    self.match = match
+  }
+
+  /// The filter made ready to test messages.
+  func compiled() throws -> (ImportedMessage) -> Bool {
+    let regex = try match.map { pattern in
+      do { return try NSRegularExpression(pattern: pattern) } catch {
+        throw CasefileError(.badValue, "--match '\(pattern)' is not a regular expression")
+      }
+    }
+    let wanted = from.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    return { message in
+      if !wanted.isEmpty {
+        guard let sender = message.sender else { return false }
+        let keys = [sender.handle, sender.displayName ?? ""].map { CaseStore.handleKey($0, platform: message.platform) }
+        guard wanted.contains(where: { keys.contains(CaseStore.handleKey($0, platform: message.platform)) }) else { return false }
+      }
+      if let thread, CaseStore.handleKey(message.thread ?? "", platform: message.platform) != CaseStore.handleKey(thread, platform: message.platform) {
+        return false
+      }
+      if let since, message.occurredAt.utc < since { return false }
+      if let until, message.occurredAt.utc > until { return false }
+      if let regex {
+        let text = message.text ?? ""
+        guard regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil else { return false }
+      }
+      return true
+    }
+  }
+}
+
+/// Something an import noticed that the doctor should know, such as a lossy HTML parse.
+public struct ImportWarning: Sendable, Equatable, Codable {
+  public var entry: String?
+  public var message: String
+
+  public init(entry: String?, message: String) {
+    self.entry = entry
+    self.message = message
+  }
+}
+
+/// The export being imported, as provenance records it.
+public struct ImportSourceInfo: Sendable {
+  public var path: String
+  public var kind: String
+  /// SHA-256 of the archive or single file; nil for a folder.
+  public var sha256: String?
+
+  public init(path: String, kind: String, sha256: String?) {
+    self.path = path
+    self.kind = kind
+    self.sha256 = sha256
+  }
+}
+
+/// What an import did (or, with a dry run, would do).
+public struct ImportSummary: Sendable, Equatable, Codable {
+  public var caseRef: String
+  public var source: String
+  public var sourceSha256: String?
+  public var dryRun: Bool
+  /// Messages read from the export, selected or not.
+  public var read: Int
+  public var new: Int
+  public var alreadyPresent: Int
+  public var skipped: Int
+  /// Media files stored, and media the export named but did not hold.
+  public var mediaStored: Int
+  public var mediaMissing: Int
+  /// The references of the new items.
+  public var newItems: [String]
+  public var warnings: [ImportWarning]
+}
+
+extension CaseStore {
+  /// Imports the selected messages that `produce` reads, in ONE transaction: if reading fails
+  /// anywhere, nothing is stored and earlier evidence is untouched. A message already in the
+  /// case (same identity) is counted and not stored again.
+  ///
+  /// `produce` reads the export and hands every message to its argument; it returns the
+  /// warnings it gathered.
+  public func importMessages(
+    caseRef: String, source: ImportSourceInfo, filter: ImportFilter, dryRun: Bool,
+    produce: ((ImportedMessage) throws -> Void) throws -> [ImportWarning]
+  ) throws -> ImportSummary {
+    let accepts = try filter.compiled()
+    return try write { db, context in
+      let (caseID, record) = try Self.findCase(db, ref: caseRef)
+      guard record.status == .open else {
+        throw CasefileError(.notAllowed, "\(record.ref) is closed; reopen it to import into it")
+      }
+      var summary = ImportSummary(
+        caseRef: record.ref, source: source.path, sourceSha256: source.sha256, dryRun: dryRun, read: 0, new: 0,
+        alreadyPresent: 0, skipped: 0, mediaStored: 0, mediaMissing: 0, newItems: [], warnings: [])
+      // The import's own row is written with its first new item, so that importing the same
+      // export again leaves the store exactly as it was.
+      var importID: Int64?
+      func importRow() throws -> Int64 {
+        if let importID { return importID }
+        let id = try context.insert(db, "imports", [
+          ("case_id", caseID), ("source_name", source.path), ("source_kind", source.kind),
+          ("source_sha256", source.sha256), ("started_at", context.at),
+        ])
+        importID = id
+        return id
+      }
+      var seenInDryRun = Set<String>()
+      let exists = try db.makeStatement(sql: "SELECT 1 FROM evidence WHERE case_id = ? AND identity = ?")
+      let warnings = try produce { message in
+        summary.read += 1
+        guard accepts(message) else {
+          summary.skipped += 1
+          return
+        }
+        let identity = message.identity
+        if try Bool.fetchOne(exists, arguments: [caseID, identity]) == true || seenInDryRun.contains(identity) {
+          summary.alreadyPresent += 1
+          return
+        }
+        summary.new += 1
+        if dryRun {
+          seenInDryRun.insert(identity)
+          return
+        }
+        let ref = try self.store(
+          message, identity: identity, caseID: caseID, importID: importRow(), source: source, db: db,
+          context: &context, summary: &summary)
+        summary.newItems.append(ref)
+      }
+      summary.warnings = warnings
+      if let importID {
+        // Warnings are kept with an import that stored something; a re-import that adds nothing
+        // only reports them.
+        for warning in warnings {
+          _ = try context.insert(db, "import_warnings", [
+            ("import_id", importID), ("entry_path", warning.entry), ("message", warning.message),
+          ])
+        }
+      }
+      return summary
+    }
+  }
+
+  /// Stores one imported message with its provenance and media; returns its reference.
+  private func store(
+    _ message: ImportedMessage, identity: String, caseID: Int64, importID: Int64, source: ImportSourceInfo,
+    db: Database, context: inout WriteContext, summary: inout ImportSummary
+  ) throws -> String {
+    let actorID = try message.sender.map { try Self.upsertActor(db, &context, platform: message.platform, input: $0) }
+    let details = message.details.isEmpty ? nil : Canonical.object(message.details.map { ($0.key, .text($0.value)) })
+    let evidenceID = try context.insert(db, "evidence", [
+      ("case_id", caseID), ("platform", message.platform.rawValue), ("kind", message.kind.rawValue),
+      ("actor_id", actorID), ("occurred_at", UTCStamp.format(message.occurredAt.utc)),
+      ("occurred_at_text", message.occurredAt.original), ("occurred_zone", message.occurredAt.zone),
+      ("zone_source", message.occurredAt.zoneSource.rawValue), ("url", message.url), ("text", message.text),
+      ("captured_at", context.at), ("capture_method", CaptureMethod.import.rawValue), ("identity", identity),
+      ("thread", message.thread), ("direction", message.direction.rawValue),
+      ("platform_message_id", message.platformMessageID),
+      ("recipients", message.recipients.isEmpty ? nil : message.recipients.joined(separator: "\n")),
+      ("details", details),
+    ])
+    _ = try context.insert(db, "provenance", [
+      ("evidence_id", evidenceID), ("import_id", importID), ("format", message.format),
+      ("archive_sha256", source.sha256), ("entry_path", message.entryPath), ("fragment", message.fragment),
+      ("fragment_sha256", Digest.sha256Hex(message.fragment)),
+    ])
+    for media in message.media {
+      switch media.content {
+      case .inline(let bytes):
+        let stored = try blobs.put(data: bytes)
+        try recordBlob(stored, db: db, context: &context)
+        _ = try context.insert(db, "attachments", [
+          ("evidence_id", evidenceID), ("blob_sha256", stored.sha256), ("file_name", media.name),
+          ("media_type", media.mediaType), ("size", stored.size), ("created_at", context.at),
+        ])
+        summary.mediaStored += 1
+      case .missing(let reference):
+        _ = try context.insert(db, "missing_media", [("evidence_id", evidenceID), ("reference", reference)])
+        summary.mediaMissing += 1
+      }
+    }
+    return Refs.make(.evidence, evidenceID)
+  }
+
+  /// Notes a blob file that `put` just wrote or found: the blobs row, and the file to remove if
+  /// the transaction fails.
+  func recordBlob(_ stored: BlobStore.Stored, db: Database, context: inout WriteContext) throws {
+    if stored.created { context.createdBlobs.append(stored.sha256) }
+    if try Bool.fetchOne(db, sql: "SELECT 1 FROM blobs WHERE sha256 = ?", arguments: [stored.sha256]) != true {
+      _ = try context.insert(db, "blobs", [("sha256", stored.sha256), ("size", stored.size), ("created_at", context.at)])
+    }
+  }
+
+  /// Where an item came from, for an imported item.
+  public func provenance(of itemRef: String) throws -> ProvenanceRecord? {
+    let id = try Refs.parse(itemRef, .evidence)
+    return try read { db in
+      guard let row = try Row.fetchOne(
+        db,
+        sql: """
+          SELECT p.*, i.source_name, i.source_kind FROM provenance p JOIN imports i ON i.id = p.import_id
+          WHERE p.evidence_id = ?
+          """,
+        arguments: [id])
+      else { return nil }
+      let fragment: Data = row["fragment"]
+      let digest: String = row["fragment_sha256"]
+      guard Digest.sha256Hex(fragment) == digest else {
+        throw CasefileError(.integrity, "the raw fragment of \(itemRef) does not match its hash: it was altered")
+      }
+      return ProvenanceRecord(
+        itemRef: Refs.make(.evidence, id), format: row["format"], source: row["source_name"], sourceKind: row["source_kind"],
+        archiveSha256: row["archive_sha256"], entryPath: row["entry_path"], fragmentSha256: digest, fragment: fragment)
+    }
+  }
+}
+
+/// Where an imported item came from: the export, the entry, and the raw bytes it stood as.
+public struct ProvenanceRecord: Sendable, Equatable {
+  public var itemRef: String
+  public var format: String
+  public var source: String
+  public var sourceKind: String
+  public var archiveSha256: String?
+  public var entryPath: String
+  public var fragmentSha256: String
+  /// The fragment exactly as it stood in the file; checked against its hash when read.
+  public var fragment: Data
+}
