@@ -132,6 +132,12 @@ struct ZipDirectory {
           .archiveUnsafePath, "the entry has a NUL byte in its name",
           location: .init(file: file, entry: EntryPath.printable(name)))
       }
+      // libarchive turns a backslash in a zip name into "/", so the raw name is checked here too.
+      if case .failure(let refusal) = EntryPath.validate(name) {
+        throw CasefileError(
+          .archiveUnsafePath, "the entry \(refusal.reason)",
+          location: .init(file: file, entry: EntryPath.printable(name)))
+      }
       guard local >= 0, local + 30 <= size else {
         throw corrupt(file, "the entry's local header lies outside the file", entry: name)
       }
