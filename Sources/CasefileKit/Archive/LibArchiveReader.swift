@@ -42,7 +42,8 @@ final class LibArchiveReader: EntryByteSource {
     guard setUp == ARCHIVE_OK else {
       throw CasefileError(.internalError, "libarchive cannot read \(kind.rawValue) here", location: .init(file: file))
     }
-    for record in zip?.records ?? [] {
+    // libarchive's seekable reader returns entries in the order of their local headers.
+    for record in (zip?.records ?? []).sorted(by: { $0.localOffset < $1.localOffset }) {
       zipSizes[record.name, default: []].append(record.compressedSize)
       zipEncrypted[record.name, default: []].append(record.encrypted)
     }
@@ -99,8 +100,7 @@ final class LibArchiveReader: EntryByteSource {
         throw CasefileError(.archiveUnsafePath, "the entry \(refusal.reason)", location: location)
       }
       let type = UInt32(archive_entry_filetype(entry)) & Self.fileTypeMask
-      if let target = archive_entry_hardlink(entry) {
-        _ = target
+      if archive_entry_hardlink(entry) != nil {
         throw CasefileError(.archiveLink, "the entry is a hard link; links are refused", location: location)
       }
       switch type {
