@@ -8,13 +8,19 @@ public struct FormatInput {
   public let sourcePath: String
   /// The zone assumed for times that carry none (`--source-tz`, defaulting to `TZ`).
   public let sourceZone: TimeZone
+  /// Records something the doctor should know about this entry, such as a lossy HTML parse.
+  public let warn: (String) -> Void
   /// Pulls the entry's next chunk of at most the given size; nil at the end.
   public let read: (Int) throws -> Data?
 
-  public init(entryPath: String, sourcePath: String, sourceZone: TimeZone, read: @escaping (Int) throws -> Data?) {
+  public init(
+    entryPath: String, sourcePath: String, sourceZone: TimeZone, warn: @escaping (String) -> Void = { _ in },
+    read: @escaping (Int) throws -> Data?
+  ) {
     self.entryPath = entryPath
     self.sourcePath = sourcePath
     self.sourceZone = sourceZone
+    self.warn = warn
     self.read = read
   }
 

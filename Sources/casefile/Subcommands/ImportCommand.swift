@@ -1,0 +1,69 @@
+import ArgumentParser
+import CasefileKit
+import Foundation
+
+struct ImportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "import",
+    abstract: "Store the selected messages of a platform export as evidence of a case, with their provenance.",
+    discussion: """
+      One import is one transaction: all or nothing. Messages already in the case are not stored \
+      twice. Select with --from, --thread, --since, --until and --match; everything else is \
+      skipped and stored nowhere. Supported formats: \(FormatRegistry.supportedList).
+      """)
+
+  @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var export: ExportOptions
+  @Option(name: .customLong("case"), help: "The case, e.g. C-2026-0001.") var caseRef: String
+  @Option(help: "A sender to keep: handle, number or display name (repeatable).") var from: [String] = []
+  @Option(help: "A thread to keep: a number, a group or a chat.") var thread: String?
+  @Option(help: "Keep messages from this day or time on (YYYY-MM-DD or a time as for 'log --at').") var since: String?
+  @Option(help: "Keep messages up to this day or time.") var until: String?
+  @Option(help: "Keep messages whose text matches this regular expression.") var match: String?
+  @Flag(name: .customLong("dry-run"), help: "Show what would be stored, and store nothing.") var dryRun = false
+  @OptionGroup var output: JSONFlag
+
+  func run() throws {
+    let zone = try LocalZone.fromEnvironment()
+    let filter = ImportFilter(
+      from: from, thread: thread, since: try since.map { try Self.bound($0, zone: zone, endOfDay: false) },
+      until: try until.map { try Self.bound($0, zone: zone, endOfDay: true) }, match: match)
+    let store = try storeOptions.open()
+    let source = try export.open()
+    let format = try export.forcedFormat()
+    let sourceZone = try export.zone()
+    let progress = ProgressLine()
+    let summary = try store.importMessages(
+      caseRef: caseRef,
+      source: ImportSourceInfo(path: source.url.path, kind: source.kind.rawValue, sha256: try source.sha256),
+      filter: filter, dryRun: dryRun
+    ) { emit in
+      defer { progress.finish() }
+      return try ExportReading.read(source, format: format, sourceZone: sourceZone, progress: progress.update, emit: emit)
+    }
+    if output.json { return try Output.json(summary) }
+    print((dryRun ? "Dry run, nothing stored: would import " : "Imported ") + "into \(summary.caseRef) from \(summary.source)")
+    print("  \(summary.new) new, \(summary.alreadyPresent) already present, \(summary.skipped) skipped (\(summary.read) read)")
+    if summary.mediaStored + summary.mediaMissing > 0 {
+      print("  media: \(summary.mediaStored) stored, \(summary.mediaMissing) named but missing from the export")
+    }
+    if !summary.newItems.isEmpty {
+      let shown = summary.newItems.prefix(20).joined(separator: " ")
+      print("  new items: \(shown)" + (summary.newItems.count > 20 ? " ... (\(summary.newItems.count) in all)" : ""))
+    }
+    for warning in summary.warnings {
+      Output.notice("warning: \(warning.entry.map { "entry \($0): " } ?? "")\(warning.message)")
+    }
+  }
+
+  /// A day (its start, or its end) or a full time, for --since and --until.
+  static func bound(_ text: String, zone: TimeZone, endOfDay: Bool) throws -> Date {
+    if let day = try? CalendarDay.parse(text) {
+      var calendar = Calendar(identifier: .gregorian)
+      calendar.timeZone = zone
+      let start = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day))!
+      return endOfDay ? calendar.date(byAdding: .day, value: 1, to: start)!.addingTimeInterval(-0.001) : start
+    }
+    return try OccurredAt.parse(text, defaultZone: zone).utc
+  }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import CasefileKit
+import Foundation
+
+struct Scan: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Look inside a platform export without storing anything: formats, threads, senders, keyword hits.",
+    discussion: "Supported formats: \(FormatRegistry.supportedList).")
+
+  @OptionGroup var export: ExportOptions
+  @Option(help: "A regular expression; messages that match are counted as hits.") var match: String?
+  @Option(help: "A word to look for, case-insensitively (repeatable).") var contains: [String] = []
+  @Flag(help: "List every thread and sender, not only the busiest 30.") var all = false
+  @OptionGroup var output: JSONFlag
+
+  func run() throws {
+    let source = try export.open()
+    var accumulator = try ScanAccumulator(match: match, contains: contains)
+    let progress = ProgressLine()
+    let warnings = try ExportReading.read(
+      source, format: export.forcedFormat(), sourceZone: export.zone(), progress: progress.update
+    ) { accumulator.add($0) }
+    progress.finish()
+    let report = try accumulator.report(source: source.url.path, sourceSha256: source.sha256, warnings: warnings)
+    if output.json { return try Output.json(report) }
+    print("\(report.source)  (\(source.kind.rawValue), sha256 \(report.sourceSha256 ?? "per file"))")
+    for format in report.formats {
+      print("  format \(format.format): \(format.entries) entr\(format.entries == 1 ? "y" : "ies"), \(format.messages) messages")
+    }
+    let limit = all ? Int.max : 30
+    print("\nSenders (\(report.senders.count)), most messages first")
+    for sender in report.senders.prefix(limit) {
+      print("  \(sender.platform) \(sender.sender)" + (sender.displayName.map { " (\($0))" } ?? "")
+        + "  \(sender.messages) msgs  \(Output.short(sender.first)) .. \(Output.short(sender.last))"
+        + (sender.hits > 0 ? "  hits: \(sender.hits)" : ""))
+    }
+    if report.senders.count > limit { print("  ... \(report.senders.count - limit) more (--all lists them)") }
+    print("\nThreads (\(report.threads.count))")
+    for thread in report.threads.prefix(limit) {
+      print("  \(thread.platform) \(thread.thread)  \(thread.messages) msgs from \(thread.senders) sender(s)"
+        + "  \(Output.short(thread.first)) .. \(Output.short(thread.last))" + (thread.hits > 0 ? "  hits: \(thread.hits)" : ""))
+    }
+    if report.threads.count > limit { print("  ... \(report.threads.count - limit) more (--all lists them)") }
+    if match != nil || !contains.isEmpty { print("\nKeyword hits: \(report.hits)") }
+    for warning in report.warnings { Output.notice("warning: \(warning.entry.map { "entry \($0): " } ?? "")\(warning.message)") }
+  }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+@Suite struct ImportCLITests {
+  static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Fixtures/sms-backup")
+
+  func seeded() throws -> (CLI, String) {
+    let cli = CLI(in: try TempDir())
+    try cli.ok(["init"])
+    let ref = (try cli.json(["case", "open", "Texts", "--category", "threat"]) as! [String: Any])["ref"] as! String
+    return (cli, ref)
+  }
+
+  @Test func scanCountsWithoutPrintingMessages() throws {
+    let (cli, _) = try seeded()
+    let report = try cli.json(["scan", Self.fixtures.path, "--contains", "car"]) as! [String: Any]
+    #expect(report["messages"] as? Int == 11)
+    #expect(Set(report.keys) == ["source", "formats", "messages", "threads", "senders", "hits", "warnings"])
+    let senders = report["senders"] as! [[String: Any]]
+    #expect((senders.first?["sender"] as? String)?.replacingOccurrences(of: " ", with: "") == "+447700900123")
+    #expect(senders.first?["hits"] as? Int == 1)
+    let text = try cli.ok(["scan", Self.fixtures.path])
+    #expect(text.contains("format sms-backup: 2 entries, 11 messages"))
+    #expect(!text.contains("regret") && !text.contains("Saturday"))
+  }
+
+  @Test func importIsSelectiveAndIdempotentAcrossArchiveKinds() throws {
+    let (cli, ref) = try seeded()
+    let first = try cli.json(["import", Self.fixtures.path, "--case", ref, "--from", "+447700900123"]) as! [String: Any]
+    #expect(first["new"] as? Int == 6)
+    #expect(first["skipped"] as? Int == 5)
+    #expect(first["media_stored"] as? Int == 1)
+    let again = try cli.json(["import", Self.fixtures.path, "--case", ref, "--from", "+447700900123"]) as! [String: Any]
+    #expect(again["new"] as? Int == 0)
+    #expect(again["already_present"] as? Int == 6)
+    // The same backup as a tar.gz adds nothing either.
+    let tgz = cli.dir.url.appendingPathComponent("backup.tgz")
+    let tar = try shell("tar czf '\(tgz.path)' -C '\(Self.fixtures.path)' sms-20261120.xml calls-20261120.xml")
+    #expect(tar.status == 0, "\(tar.output)")
+    let fromTar = try cli.json(["import", tgz.path, "--case", ref, "--from", "+447700900123"]) as! [String: Any]
+    #expect(fromTar["new"] as? Int == 0)
+    #expect(fromTar["source_sha256"] as? String != nil)
+    let detail = try cli.json(["case", "show", ref]) as! [String: Any]
+    let items = detail["evidence"] as! [[String: Any]]
+    #expect(items.count == 6)
+    #expect(items.allSatisfy { $0["capture_method"] as? String == "import" })
+    #expect(try cli.ok(["fsck"]).contains("OK"))
+  }
+
+  @Test func unknownAndBrokenExportsAreClearErrorsThatStoreNothing() throws {
+    let (cli, ref) = try seeded()
+    let notes = cli.dir.url.appendingPathComponent("notes.txt")
+    try Data("just some text".utf8).write(to: notes)
+    let unknown = try cli.run(["import", notes.path, "--case", ref])
+    #expect(unknown.status == 65)
+    #expect(unknown.stderr.contains("supported: sms-backup"))
+
+    let before = try cli.json(["fsck"]) as! [String: Any]
+    let sms = try String(contentsOf: Self.fixtures.appendingPathComponent("sms-20261120.xml"), encoding: .utf8)
+    let broken = cli.dir.url.appendingPathComponent("sms-broken.xml")
+    try Data(sms.prefix(2500).utf8).write(to: broken)
+    let result = try cli.run(["import", broken.path, "--case", ref])
+    #expect(result.status == 65)
+    #expect(result.stderr.contains("entry sms-broken.xml"))
+    #expect(!result.stderr.contains("regret"))
+    let after = try cli.json(["fsck"]) as! [String: Any]
+    #expect(after["head_hash"] as? String == before["head_hash"] as? String)
+
+    let badFormat = try cli.run(["scan", notes.path, "--format", "myspace"])
+    #expect(badFormat.status == 65)
+    #expect(badFormat.stderr.contains("unknown format 'myspace'"))
+  }
+}
