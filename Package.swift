@@ -6,6 +6,7 @@ let package = Package(
   platforms: [.macOS(.v14)],
   products: [
     .executable(name: "casefile", targets: ["casefile"]),
+    .executable(name: "casefile-bench", targets: ["casefile-bench"]),
     .library(name: "CasefileKit", targets: ["CasefileKit"]),
   ],
   dependencies: [
@@ -33,6 +34,10 @@ let package = Package(
         "CasefileKit",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
+    ),
+    .executableTarget(
+      name: "casefile-bench",
+      dependencies: ["CasefileKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
     .testTarget(
       name: "CasefileKitTests",

@@ -1,0 +1,43 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// What one run of an external command cost.
+struct Measurement {
+  var seconds: Double
+  /// Peak resident set size of the child, in MiB (from wait4's rusage).
+  var peakRSSMiB: Double
+  var status: Int32
+}
+
+/// Runs a command with its output sent to /dev/null, and measures its wall time and peak RSS.
+func measure(_ arguments: [String], environment: [String: String]? = nil) throws -> Measurement {
+  var pid: pid_t = 0
+  var actions = posix_spawn_file_actions_t()
+  posix_spawn_file_actions_init(&actions)
+  defer { posix_spawn_file_actions_destroy(&actions) }
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+  let argv = arguments.map { strdup($0) } + [nil]
+  defer { argv.forEach { free($0) } }
+  let env = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
+  defer { env.forEach { free($0) } }
+  let start = Date()
+  let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, env)
+  guard spawned == 0 else {
+    throw BenchError("cannot start \(arguments[0]): \(String(cString: strerror(spawned)))")
+  }
+  var status: Int32 = 0
+  var usage = rusage()
+  while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+  let seconds = Date().timeIntervalSince(start)
+  let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+  return Measurement(seconds: seconds, peakRSSMiB: Double(usage.ru_maxrss) / 1024, status: exitStatus)
+}
+
+struct BenchError: Error, CustomStringConvertible {
+  var description: String
+  init(_ description: String) { self.description = description }
+}

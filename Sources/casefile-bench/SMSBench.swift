@@ -1,0 +1,75 @@
+import ArgumentParser
+import CasefileKit
+import Foundation
+
+/// Measures `casefile scan` and `casefile import --from` beside `xmllint --stream` on the same
+/// synthetic SMS backup, at 1x and 4x (or the sizes given).
+struct SMSBench: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sms", abstract: "Time scan and import of big SMS backups against xmllint --stream.")
+
+  @Option(help: "Records at 1x.") var messages = 1_000_000
+  @Option(help: "Sizes to run, as multiples of --messages.") var scales: [Int] = [1, 4]
+  @Option(help: "Where to keep generated files and stores.") var work = "/tmp/casefile-bench"
+  @Option(help: "The casefile binary (default: beside this one).") var casefile: String?
+
+  func run() throws {
+    let bin = casefile ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+      .deletingLastPathComponent().appendingPathComponent("casefile").path
+    try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+    print("casefile: \(bin)")
+    print(String(format: "%-6@ %10@ %9@ | %22@ | %30@ | %30@", "scale" as NSString, "records" as NSString, "MB" as NSString,
+      "xmllint --stream" as NSString, "casefile scan" as NSString, "casefile import --from" as NSString))
+    for scale in scales {
+      let count = messages * scale
+      let file = "\(work)/sms-\(count).xml"
+      if !FileManager.default.fileExists(atPath: file) {
+        _ = try GenerateSMS.write(messages: count, to: URL(fileURLWithPath: file), seed: 2026)
+      }
+      let size = Double((try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0) / 1_048_576
+      // xmllint refuses surrogate-pair references outright (threats.md), so it reads a twin of the
+      // file with the pairs joined: byte for byte what casefile's parser sees after its repair.
+      let twin = "\(work)/sms-\(count).joined-pairs.xml"
+      if !FileManager.default.fileExists(atPath: twin) { try Self.writeTwin(of: file, to: twin) }
+      // Warm the page cache so that every tool reads from memory.
+      _ = try measure(["cat", file])
+      _ = try measure(["cat", twin])
+      let xmllint = try measure(["xmllint", "--stream", "--noout", twin])
+      let scan = try measure([bin, "scan", file, "--json"])
+      let store = "\(work)/store-\(count)"
+      try? FileManager.default.removeItem(atPath: store)
+      var env = ProcessInfo.processInfo.environment
+      env["CASEFILE_STORE"] = store
+      env["TZ"] = "UTC"
+      _ = try measure([bin, "init"], environment: env)
+      _ = try measure([bin, "case", "open", "Benchmark", "--category", "harassment"], environment: env)
+      let caseRef = "C-\(Calendar(identifier: .gregorian).component(.year, from: Date()))-0001"
+      let importRun = try measure([bin, "import", file, "--case", caseRef, "--from", GenerateSMS.abuser], environment: env)
+      for (name, run) in [("xmllint", xmllint), ("scan", scan), ("import", importRun)] where run.status != 0 {
+        throw BenchError("\(name) exited with \(run.status) at scale \(scale)")
+      }
+      func cell(_ run: Measurement) -> String {
+        String(format: "%6.2fs %5.2fx %6.1f MB", run.seconds, run.seconds / xmllint.seconds, run.peakRSSMiB)
+      }
+      print(String(format: "%-6@ %10d %9.1f | %8.2fs %6.1f MB      | %@       | %@", "\(scale)x" as NSString, count, size,
+        xmllint.seconds, xmllint.peakRSSMiB, cell(scan) as NSString, cell(importRun) as NSString))
+    }
+    print("Columns: wall time, ratio to xmllint --stream, peak RSS of the process.")
+    print("xmllint cannot read the file's surrogate-pair references at all, so it reads a twin with the pairs joined.")
+    print("Targets: scan <= 1.5x, import <= 2x, peak RSS <= 64 MB and flat from 1x to 4x.")
+  }
+
+  /// Writes the file with its surrogate-pair references joined, as casefile's repair does.
+  static func writeTwin(of source: String, to destination: String) throws {
+    guard let input = FileHandle(forReadingAtPath: source) else { throw BenchError("cannot read \(source)") }
+    defer { try? input.close() }
+    _ = FileManager.default.createFile(atPath: destination, contents: nil)
+    let output = try FileHandle(forWritingTo: URL(fileURLWithPath: destination))
+    defer { try? output.close() }
+    var repair = SurrogateRepair()
+    while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
+      try output.write(contentsOf: repair.push(chunk))
+    }
+    try output.write(contentsOf: repair.finish())
+  }
+}
