@@ -220,3 +220,16 @@ import Testing
     #expect(throws: CasefileError.self) { try t.store.backup(to: destination) }
   }
 }
+
+@Suite struct HandleKeyTests {
+  /// Both paths of handle matching (the ASCII fast path and the general one) agree.
+  @Test(arguments: [
+    ("@Night_Owl", Platform.x, "night_owl"), ("  @Night_Owl ", .x, "night_owl"), ("+353 87 123 4567", .sms, "+353871234567"),
+    ("(087) 123-4567", .whatsapp, "0871234567"), ("@123", .sms, "123"), ("ACME-BANK", .sms, "acme-bank"),
+    ("+353 87 123 4567", .x, "+353 87 123 4567"), ("Siobhán Ó Briain", .facebook, "siobhán ó briain"),
+    ("\t@Tab\n", .x, "tab"), ("ÉCOLE", .instagram, "école"),
+  ])
+  func handleKeys(input: String, platform: Platform, expected: String) {
+    #expect(CaseStore.handleKey(input, platform: platform) == expected)
+  }
+}

@@ -55,18 +55,22 @@ public struct ScanAccumulator {
     var label: String
     var displayName: String?
     var messages = 0
-    var first = ""
-    var last = ""
+    /// Seconds since 1970; formatted only when the report is made.
+    var first = Double.infinity
+    var last = -Double.infinity
     var hits = 0
     /// For a thread: who wrote in it.
     var people = Set<String>()
 
-    mutating func count(at stamp: String, hit: Bool) {
+    mutating func count(at time: Double, hit: Bool) {
       messages += 1
-      if first.isEmpty || stamp < first { first = stamp }
-      if stamp > last { last = stamp }
+      first = min(first, time)
+      last = max(last, time)
       if hit { hits += 1 }
     }
+
+    var firstStamp: String { UTCStamp.format(Date(timeIntervalSince1970: first)) }
+    var lastStamp: String { UTCStamp.format(Date(timeIntervalSince1970: last)) }
   }
 
   private var threads: [Key: Tally] = [:]
@@ -95,7 +99,7 @@ public struct ScanAccumulator {
   /// Counts one message.
   public mutating func add(_ message: ImportedMessage) {
     total += 1
-    let stamp = UTCStamp.format(message.occurredAt.utc)
+    let stamp = message.occurredAt.utc.timeIntervalSince1970
     let hit = matches(message.text ?? "")
     if hit { hits += 1 }
     let platform = message.platform.rawValue
@@ -121,12 +125,12 @@ public struct ScanAccumulator {
       threads: threads.map { key, tally in
         ScanReport.ThreadSummary(
           platform: key.platform, thread: tally.label, messages: tally.messages, senders: tally.people.count,
-          first: tally.first, last: tally.last, hits: tally.hits)
+          first: tally.firstStamp, last: tally.lastStamp, hits: tally.hits)
       }.sorted(by: Self.busiestFirst(\.messages, \.thread)),
       senders: senders.map { key, tally in
         ScanReport.SenderSummary(
           platform: key.platform, sender: tally.label, displayName: tally.displayName, messages: tally.messages,
-          first: tally.first, last: tally.last, hits: tally.hits)
+          first: tally.firstStamp, last: tally.lastStamp, hits: tally.hits)
       }.sorted(by: Self.busiestFirst(\.messages, \.sender)),
       hits: hits, warnings: warnings)
   }

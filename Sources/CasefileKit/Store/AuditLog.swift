@@ -18,23 +18,23 @@ enum AuditLog {
   /// Appends the audit row for a row that was just inserted or changed, inside the caller's
   /// write transaction.
   static func record(_ db: Database, _ action: Action, table: String, id: Int64, at: String) throws {
-    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM \(table) WHERE id = ?", arguments: [id])
+    guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM \(table) WHERE id = ?"), arguments: [id])
     else {
       throw CasefileError(.internalError, "\(table) row \(id) vanished before it could be audited")
     }
     let snapshot = Digest.sha256Hex(Array(Canonical.text(of: row).utf8))
-    let head = try Row.fetchOne(db, sql: "SELECT seq, row_hash FROM audit ORDER BY seq DESC LIMIT 1")
+    let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, row_hash FROM audit ORDER BY seq DESC LIMIT 1"))
     let seq: Int64 = (head?["seq"] ?? 0) + 1
     let prev: String = head?["row_hash"] ?? genesisHash
     let hash = rowHash(
       prev: prev, seq: seq, at: at, action: action.rawValue, entity: table, entityID: id,
       snapshot: snapshot)
-    try db.execute(
+    try db.cachedStatement(
       sql: """
         INSERT INTO audit (seq, at, action, entity, entity_id, snapshot_sha256, prev_hash, row_hash)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-      arguments: [seq, at, action.rawValue, table, id, snapshot, prev, hash])
+        """
+    ).execute(arguments: [seq, at, action.rawValue, table, id, snapshot, prev, hash])
   }
 
   /// The hash of one audit row, chained to the previous one.

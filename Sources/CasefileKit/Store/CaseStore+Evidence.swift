@@ -135,8 +135,9 @@ extension CaseStore {
 
   /// The form of a handle used to recognise the same account: no leading `@`, lower case, and
   /// phone numbers without spaces or punctuation.
-  static func handleKey(_ handle: String, platform: Platform) -> String {
-    var key = handle.trimmingCharacters(in: .whitespaces).lowercased()
+  public static func handleKey(_ handle: String, platform: Platform) -> String {
+    if let fast = asciiHandleKey(handle, platform: platform) { return fast }
+    var key = handle.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
     if key.hasPrefix("@") { key.removeFirst() }
     let phoneCharacters = Set("+0123456789 ()-.")
     if [.sms, .whatsapp, .telegram].contains(platform), key.allSatisfy(phoneCharacters.contains),
@@ -145,6 +146,31 @@ extension CaseStore {
       key = key.filter { $0 == "+" || $0.isNumber }
     }
     return key
+  }
+
+  /// ``handleKey(_:platform:)`` for pure ASCII handles, on bytes: imports call it for every
+  /// message. Returns nil for anything else, which takes the general path.
+  private static func asciiHandleKey(_ handle: String, platform: Platform) -> String? {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(handle.utf8.count)
+    for byte in handle.utf8 {
+      // Tabs and newlines are trimmed by the general path too; leave them to it.
+      guard byte < 0x80, byte != 9, byte != 10, byte != 13 else { return nil }
+      bytes.append((65...90).contains(byte) ? byte + 32 : byte)
+    }
+    var start = 0
+    var end = bytes.count
+    while start < end && bytes[start] == 32 { start += 1 }
+    while end > start && bytes[end - 1] == 32 { end -= 1 }
+    if start < end && bytes[start] == UInt8(ascii: "@") { start += 1 }
+    let key = bytes[start..<end]
+    let phoneBytes = Array("+0123456789 ()-.".utf8)
+    if [.sms, .whatsapp, .telegram].contains(platform), key.allSatisfy(phoneBytes.contains),
+      key.contains(where: { (48...57).contains($0) })
+    {
+      return String(decoding: key.filter { $0 == UInt8(ascii: "+") || (48...57).contains($0) }, as: UTF8.self)
+    }
+    return String(decoding: key, as: UTF8.self)
   }
 
   static func fetchActor(_ db: Database, id: Int64) throws -> ActorRecord {

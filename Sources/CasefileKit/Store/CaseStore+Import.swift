@@ -29,13 +29,23 @@ public struct ImportFilter: Sendable {
       }
     }
     let wanted = from.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    // Handle keys depend on the platform; work out the wanted ones once for each.
+    var wantedKeys: [Platform: Set<String>] = [:]
+    var threadKeys: [Platform: String] = [:]
+    for platform in Platform.allCases {
+      wantedKeys[platform] = Set(wanted.map { CaseStore.handleKey($0, platform: platform) })
+      threadKeys[platform] = thread.map { CaseStore.handleKey($0, platform: platform) }
+    }
     return { message in
       if !wanted.isEmpty {
-        guard let sender = message.sender else { return false }
-        let keys = [sender.handle, sender.displayName ?? ""].map { CaseStore.handleKey($0, platform: message.platform) }
-        guard wanted.contains(where: { keys.contains(CaseStore.handleKey($0, platform: message.platform)) }) else { return false }
+        guard let sender = message.sender, let keys = wantedKeys[message.platform] else { return false }
+        guard keys.contains(CaseStore.handleKey(sender.handle, platform: message.platform))
+          || sender.displayName.map({ keys.contains(CaseStore.handleKey($0, platform: message.platform)) }) == true
+        else { return false }
       }
-      if let thread, CaseStore.handleKey(message.thread ?? "", platform: message.platform) != CaseStore.handleKey(thread, platform: message.platform) {
+      if let threadKey = threadKeys[message.platform] ?? nil,
+        CaseStore.handleKey(message.thread ?? "", platform: message.platform) != threadKey
+      {
         return false
       }
       if let since, message.occurredAt.utc < since { return false }

@@ -17,10 +17,30 @@ public enum UTCStamp {
     let millis = Int(totalMillis - Double(Int64(seconds)) * 1000)
     var parts = tm()
     gmtime_r(&seconds, &parts)
-    return String(
-      format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-      Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
+    // Written digit by digit: this runs once per imported message, and String(format:) is slow.
+    var bytes = [UInt8](repeating: 0, count: 24)
+    func put(_ value: Int, at offset: Int, width: Int) {
+      var rest = value
+      for index in stride(from: offset + width - 1, through: offset, by: -1) {
+        bytes[index] = UInt8(48 + rest % 10)
+        rest /= 10
+      }
+    }
+    put(Int(parts.tm_year) + 1900, at: 0, width: 4)
+    bytes[4] = UInt8(ascii: "-")
+    put(Int(parts.tm_mon) + 1, at: 5, width: 2)
+    bytes[7] = UInt8(ascii: "-")
+    put(Int(parts.tm_mday), at: 8, width: 2)
+    bytes[10] = UInt8(ascii: "T")
+    put(Int(parts.tm_hour), at: 11, width: 2)
+    bytes[13] = UInt8(ascii: ":")
+    put(Int(parts.tm_min), at: 14, width: 2)
+    bytes[16] = UInt8(ascii: ":")
+    put(Int(parts.tm_sec), at: 17, width: 2)
+    bytes[19] = UInt8(ascii: ".")
+    put(millis, at: 20, width: 3)
+    bytes[23] = UInt8(ascii: "Z")
+    return String(decoding: bytes, as: UTF8.self)
   }
 
   /// Parses the store's own form back into an instant.

@@ -36,9 +36,25 @@ public struct XMLFragmentScanner: Sendable {
   public mutating func push(_ chunk: Data) {
     chunk.withUnsafeBytes { buffer in
       var runStart = 0
-      for index in 0..<buffer.count {
-        let byte = buffer[index]
-        step(byte, buffer: buffer, index: index, runStart: &runStart)
+      var index = 0
+      let count = buffer.count
+      while index < count {
+        // Most bytes are text between tags or attribute values: skip those in a tight loop.
+        let skipTo: UInt8?
+        switch state {
+        case .text: skipTo = UInt8(ascii: "<")
+        case .quoted(let quote): skipTo = quote
+        default: skipTo = nil
+        }
+        if let skipTo, buffer[index] != skipTo {
+          let from = index
+          while index < count && buffer[index] != skipTo { index += 1 }
+          last2 = index - from >= 2 ? buffer[index - 2] : last1
+          last1 = buffer[index - 1]
+          continue
+        }
+        step(buffer[index], buffer: buffer, index: index, runStart: &runStart)
+        index += 1
       }
       if capture != nil, runStart < buffer.count {
         capture!.append(contentsOf: buffer[runStart..<buffer.count])

@@ -184,6 +184,28 @@ public final class XMLStreamReader {
     return String(cString: value)
   }
 
+  /// The values of the named attributes of the current element, in the order of `names`, nil
+  /// where absent. One pass over the element's attributes; strings are made only for the names
+  /// asked for, which matters when a file has millions of elements with twenty attributes each.
+  public func attributes(_ names: AttributeNames) -> [String?] {
+    var values = [String?](repeating: nil, count: names.names.count)
+    guard xmlTextReaderMoveToFirstAttribute(reader) == 1 else { return values }
+    repeat {
+      guard let name = xmlTextReaderConstName(reader) else { continue }
+      for index in names.cNames.indices where values[index] == nil {
+        let matches = names.cNames[index].withUnsafeBufferPointer { wanted in
+          strcmp(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self), wanted.baseAddress!) == 0
+        }
+        if matches {
+          values[index] = xmlTextReaderConstValue(reader).map { String(cString: $0) } ?? ""
+          break
+        }
+      }
+    } while xmlTextReaderMoveToNextAttribute(reader) == 1
+    _ = xmlTextReaderMoveToElement(reader)
+    return values
+  }
+
   /// Every attribute of the current element, in document order.
   public var attributes: [(name: String, value: String)] {
     var out: [(String, String)] = []
@@ -202,5 +224,16 @@ public final class XMLStreamReader {
     guard let text = xmlTextReaderReadOuterXml(reader) else { return "" }
     defer { cxml_free(text) }
     return String(cString: text)
+  }
+}
+
+/// Attribute names prepared once for ``XMLStreamReader/attributes(_:)``.
+public struct AttributeNames: Sendable {
+  public let names: [String]
+  let cNames: [[CChar]]
+
+  public init(_ names: [String]) {
+    self.names = names
+    cNames = names.map { Array($0.utf8CString) }
   }
 }

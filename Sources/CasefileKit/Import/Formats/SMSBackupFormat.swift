@@ -45,7 +45,8 @@ public struct SMSBackupFormat: ExportFormat {
           }
           sawRoot = true
         case 1:
-          let record = Record(name: reader.localName, attributes: Self.attributes(reader), line: reader.here.line)
+          let name = reader.localName
+          let record = Record(name: name, attributes: Self.attributes(reader, Self.recordAttributes[name]), line: reader.here.line)
           if reader.isEmptyElement {
             try finish(record, fragment: nextFragment(&scanner, reader), input: input, emit: emit)
           } else {
@@ -53,9 +54,9 @@ public struct SMSBackupFormat: ExportFormat {
           }
         default:
           if open != nil, reader.localName == "part" {
-            open!.parts.append(Self.attributes(reader))
+            open!.parts.append(Self.attributes(reader, Self.partAttributes))
           } else if open != nil, reader.localName == "addr" {
-            open!.addrs.append(Self.attributes(reader))
+            open!.addrs.append(Self.attributes(reader, Self.addrAttributes))
           }
         }
       case .endElement where reader.depth == 1:
@@ -81,10 +82,21 @@ public struct SMSBackupFormat: ExportFormat {
     var addrs: [[String: String]] = []
   }
 
-  static func attributes(_ reader: XMLStreamReader) -> [String: String] {
+  /// The attributes each element's reading uses; the rest are never turned into strings.
+  static let recordAttributes: [String: AttributeNames] = [
+    "sms": AttributeNames(["address", "date", "type", "body", "contact_name"]),
+    "mms": AttributeNames(["address", "date", "msg_box", "contact_name"]),
+    "call": AttributeNames(["number", "date", "type", "duration", "contact_name"]),
+  ]
+  static let partAttributes = AttributeNames(["seq", "ct", "name", "cl", "text", "data"])
+  static let addrAttributes = AttributeNames(["address", "type"])
+
+  /// The named attributes that have a value: the app writes `null` or nothing for missing ones.
+  static func attributes(_ reader: XMLStreamReader, _ names: AttributeNames?) -> [String: String] {
+    guard let names else { return [:] }
     var out: [String: String] = [:]
-    for (name, value) in reader.attributes where value != "null" && !value.isEmpty {
-      out[name] = value
+    for (name, value) in zip(names.names, reader.attributes(names)) {
+      if let value, value != "null", !value.isEmpty { out[name] = value }
     }
     return out
   }
