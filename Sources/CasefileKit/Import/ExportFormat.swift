@@ -44,7 +44,12 @@ public protocol ExportFormat: Sendable {
 /// Every format casefile reads, in the order detection tries them.
 public enum FormatRegistry {
   public static let all: [any ExportFormat] = [
-    SMSBackupFormat()
+    SMSBackupFormat(),
+    FacebookHTMLFormat(),
+    InstagramHTMLFormat(),
+    TelegramHTMLFormat(),
+    WordPressWXRFormat(),
+    GoogleVoiceFormat(),
   ]
 
   /// The format with this id, or an error that lists the ones there are.

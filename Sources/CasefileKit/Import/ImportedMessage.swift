@@ -13,6 +13,12 @@ public struct ImportedMedia: Sendable, Equatable {
   public enum Content: Sendable, Equatable {
     /// The bytes were inside the message itself (base64 in an MMS part).
     case inline(Data)
+    /// The message names a file elsewhere in the export (a photo beside a message page); the
+    /// import reads it from there, or records it as missing when the export does not hold it.
+    /// `candidates` are the entry paths it may be at, best first; with `anyExtension`, a file of
+    /// that path plus any extension matches too (Google Voice names pictures without theirs).
+    /// See ``ImportedMedia/entry(_:relativeTo:mediaType:anyExtension:)``.
+    case entry(reference: String, candidates: [String], anyExtension: Bool)
     /// The message names a file that the export does not contain: recorded as missing.
     case missing(reference: String)
   }
@@ -25,6 +31,42 @@ public struct ImportedMedia: Sendable, Equatable {
     self.name = name
     self.mediaType = mediaType
     self.content = content
+  }
+}
+
+extension ImportedMedia {
+  /// A file that a message names by a relative reference (an `href` or `src`), to be read from
+  /// the export. The reference is tried relative to `folder` (the folder of the entry that names
+  /// it) and then from the export's top; a reference that is a web address, absolute, or climbs
+  /// out of the export is recorded as missing and never looked up.
+  public static func entry(
+    _ reference: String, relativeTo folder: String, mediaType: String? = nil, anyExtension: Bool = false
+  ) -> ImportedMedia {
+    let decoded = reference.removingPercentEncoding ?? reference
+    let name = (decoded as NSString).lastPathComponent
+    let type = mediaType ?? MediaType.byExtension[(name as NSString).pathExtension.lowercased()] ?? "application/octet-stream"
+    let candidates = decoded.contains("://") || decoded.hasPrefix("/") || decoded.hasPrefix("\\")
+      ? [] : [folder.isEmpty ? decoded : folder + "/" + decoded, decoded].compactMap(normalizedEntryPath)
+    guard !candidates.isEmpty else {
+      return ImportedMedia(name: name, mediaType: type, content: .missing(reference: reference))
+    }
+    var unique: [String] = []
+    for candidate in candidates where !unique.contains(candidate) { unique.append(candidate) }
+    return ImportedMedia(name: name, mediaType: type, content: .entry(reference: reference, candidates: unique, anyExtension: anyExtension))
+  }
+
+  /// A `/`-separated path with `.` and empty parts dropped and `..` applied; nil when it is empty
+  /// or climbs above its top.
+  static func normalizedEntryPath(_ path: String) -> String? {
+    var parts: [Substring] = []
+    for part in path.split(separator: "/", omittingEmptySubsequences: true) where part != "." {
+      if part == ".." {
+        guard parts.popLast() != nil else { return nil }
+      } else {
+        parts.append(part)
+      }
+    }
+    return parts.isEmpty ? nil : parts.joined(separator: "/")
   }
 }
 

@@ -51,7 +51,7 @@ public struct BlobStore: Sendable {
 
   /// Writes the chunks `next` returns into the blob area while hashing them, then moves the file
   /// into place under its digest.
-  private func put(chunks next: () throws -> Data?) throws -> Stored {
+  func put(chunks next: () throws -> Data?) throws -> Stored {
     let tmpDir = root.appendingPathComponent("tmp", isDirectory: true)
     try createDirectory(tmpDir)
     let tmp = tmpDir.appendingPathComponent(UUID().uuidString)

@@ -110,8 +110,11 @@ extension CaseStore {
   ///
   /// `produce` reads the export and hands every message to its argument; it returns the
   /// warnings it gathered.
+  ///
+  /// Media that messages name as other entries of the export are read from `mediaSource` in one
+  /// more pass once every message is read; without one they are recorded as missing.
   public func importMessages(
-    caseRef: String, source: ImportSourceInfo, filter: ImportFilter, dryRun: Bool,
+    caseRef: String, source: ImportSourceInfo, filter: ImportFilter, dryRun: Bool, mediaSource: ExportSource? = nil,
     produce: ((ImportedMessage) throws -> Void) throws -> [ImportWarning]
   ) throws -> ImportSummary {
     let accepts = try filter.compiled()
@@ -136,6 +139,7 @@ extension CaseStore {
         return id
       }
       var seenInDryRun = Set<String>()
+      var pendingMedia: [PendingMedia] = []
       let exists = try db.makeStatement(sql: "SELECT 1 FROM evidence WHERE case_id = ? AND identity = ?")
       let warnings = try produce { message in
         summary.read += 1
@@ -155,10 +159,13 @@ extension CaseStore {
         }
         let ref = try self.store(
           message, identity: identity, caseID: caseID, importID: importRow(), source: source, db: db,
-          context: &context, summary: &summary)
+          context: &context, summary: &summary, pendingMedia: &pendingMedia)
         summary.newItems.append(ref)
       }
       summary.warnings = warnings
+      if !pendingMedia.isEmpty {
+        try self.resolve(pendingMedia, from: mediaSource, db: db, context: &context, summary: &summary)
+      }
       if let importID {
         // Warnings are kept with an import that stored something; a re-import that adds nothing
         // only reports them.
@@ -175,7 +182,7 @@ extension CaseStore {
   /// Stores one imported message with its provenance and media; returns its reference.
   private func store(
     _ message: ImportedMessage, identity: String, caseID: Int64, importID: Int64, source: ImportSourceInfo,
-    db: Database, context: inout WriteContext, summary: inout ImportSummary
+    db: Database, context: inout WriteContext, summary: inout ImportSummary, pendingMedia: inout [PendingMedia]
   ) throws -> String {
     let actorID = try message.sender.map { try Self.upsertActor(db, &context, platform: message.platform, input: $0) }
     let details = message.details.isEmpty ? nil : Canonical.object(message.details.map { ($0.key, .text($0.value)) })
@@ -205,6 +212,10 @@ extension CaseStore {
           ("media_type", media.mediaType), ("size", stored.size), ("created_at", context.at),
         ])
         summary.mediaStored += 1
+      case .entry(let reference, let candidates, let anyExtension):
+        pendingMedia.append(PendingMedia(
+          evidenceID: evidenceID, name: media.name, mediaType: media.mediaType, reference: reference, candidates: candidates,
+          anyExtension: anyExtension))
       case .missing(let reference):
         _ = try context.insert(db, "missing_media", [("evidence_id", evidenceID), ("reference", reference)])
         summary.mediaMissing += 1

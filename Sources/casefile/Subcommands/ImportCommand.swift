@@ -36,7 +36,7 @@ struct ImportCommand: ParsableCommand {
     let summary = try store.importMessages(
       caseRef: caseRef,
       source: ImportSourceInfo(path: source.url.path, kind: source.kind.rawValue, sha256: try source.sha256),
-      filter: filter, dryRun: dryRun
+      filter: filter, dryRun: dryRun, mediaSource: source
     ) { emit in
       defer { progress.finish() }
       return try ExportReading.read(source, format: format, sourceZone: sourceZone, progress: progress.update, emit: emit)
