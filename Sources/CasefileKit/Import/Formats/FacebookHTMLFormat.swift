@@ -26,4 +26,10 @@ public struct FacebookHTMLFormat: ExportFormat {
   public func messages(_ input: FormatInput, emit: (ImportedMessage) throws -> Void) throws {
     try MetaHTMLReader(format: id, platform: .facebook, platformName: "Facebook").messages(input, emit: emit)
   }
+
+  /// Reads one of the pages' localised times (see ``MetaHTMLTime`` for the shapes accepted): in
+  /// `zone` and recorded as assumed, unless the text states an offset.
+  public static func parseTime(_ text: String, zone: TimeZone, location: CasefileError.Location) throws -> OccurredAt {
+    try MetaHTMLTime.parse(text, zone: zone, location: location).occurredAt
+  }
 }

@@ -76,6 +76,7 @@ public struct GoogleVoiceFormat: ExportFormat {
       input.warn("lossy HTML parse: \(tree.lossyReasons.joined(separator: "; "))")
     }
     let raw = HTMLFragments(data)
+    HTMLEntry.warnIfCut(raw, input)
     let thread = Self.thread(input.entryPath, type: type)
     let folder = (input.entryPath as NSString).deletingLastPathComponent
     switch type {

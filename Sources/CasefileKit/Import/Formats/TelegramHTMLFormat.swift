@@ -48,6 +48,7 @@ public struct TelegramHTMLFormat: ExportFormat {
       throw CasefileError(.badExport, "this is not a Telegram chat page: it has no history and no messages", location: input.location)
     }
     let raw = HTMLFragments(data)
+    HTMLEntry.warnIfCut(raw, input)
     let folder = Self.chatFolder(input)
     let chatName = try tree.node("//div[\(HTMLEntry.hasClass("page_header"))]//div[\(HTMLEntry.hasClass("text"))]").flatMap { try HTMLEntry.text($0) }
     let thread = chatName ?? folder

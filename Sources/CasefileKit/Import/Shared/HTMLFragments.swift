@@ -253,6 +253,16 @@ enum HTMLEntry {
     return data
   }
 
+  /// Warns when a page that opened `<html>` never closes it: the file was probably cut short,
+  /// and libxml2's recovering parser says nothing about a page that simply stops.
+  static func warnIfCut(_ raw: HTMLFragments, _ input: FormatInput) {
+    let opened = raw.tags.contains { !$0.isEnd && $0.name == "html" }
+    let closed = raw.tags.contains { $0.isEnd && $0.name == "html" }
+    if opened && !closed {
+      input.warn("the page ends before its closing </html> tag: the file may have been cut short")
+    }
+  }
+
   /// An XPath predicate that is true when the `class` attribute holds `token` as a whole word.
   static func hasClass(_ token: String) -> String {
     "contains(concat(' ', normalize-space(@class), ' '), ' \(token) ')"

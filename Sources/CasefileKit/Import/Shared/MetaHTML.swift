@@ -89,6 +89,7 @@ struct MetaHTMLReader {
         location: input.location)
     }
     let raw = HTMLFragments(data)
+    HTMLEntry.warnIfCut(raw, input)
     let thread = MetaHTMLPage.thread(entryPath: input.entryPath)
     for (index, block) in blocks.enumerated() {
       var location = input.location

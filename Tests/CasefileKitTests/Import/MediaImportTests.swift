@@ -1,0 +1,97 @@
+import CasefileKit
+import Foundation
+import GRDB
+import Testing
+
+/// Media that message pages name as other files of the export: read from the archive into the
+/// blob store, or recorded as missing.
+@Suite struct MediaImportTests {
+  /// The fixture files under `folder`, as archive entries under `prefix`.
+  func entries(_ folder: String, prefix: String) throws -> [FixtureEntry] {
+    let root = FormatFixtures.root.appendingPathComponent(folder)
+    let files = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])!
+      .compactMap { $0 as? URL }.filter { (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true }
+    return try files.map { url in
+      let relative = String(url.path.dropFirst(root.path.count + 1))
+      return FixtureEntry.file(prefix + relative, try Data(contentsOf: url), deflate: true)
+    }
+  }
+
+  func importAll(_ store: CaseStore, _ caseRef: String, _ url: URL, filter: ImportFilter = ImportFilter()) throws -> ImportSummary {
+    let source = try ExportSource(url: url)
+    return try store.importMessages(
+      caseRef: caseRef, source: ImportSourceInfo(path: url.path, kind: source.kind.rawValue, sha256: try source.sha256),
+      filter: filter, dryRun: false, mediaSource: source
+    ) { emit in
+      try ExportReading.read(source, format: nil, sourceZone: TimeZone(identifier: "Europe/Dublin")!, emit: emit)
+    }
+  }
+
+  func count(_ t: TestStore, _ table: String) throws -> Int? {
+    try DatabaseQueue(path: t.store.location.databaseURL.path).read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") }
+  }
+
+  @Test func photosAreReadFromTheArchiveAndMissingOnesRecorded() throws {
+    let folder = try TempFolder()
+    let zip = folder.url("facebook-jo-2026.zip")
+    // Packed under a top folder, as a re-zipped download often is: references still resolve.
+    try writeArchive(zip, .zip, try entries("facebook-html/2019", prefix: "facebook-jo/") + entries("facebook-html/2025", prefix: "facebook-jo/"))
+    let t = try TestStore()
+    let ref = try t.store.openCase(title: "Messenger", category: .threat, severity: .high).ref
+    let summary = try importAll(t.store, ref, zip)
+    #expect(summary.new == 7)
+    #expect(summary.mediaStored == 1)
+    #expect(summary.mediaMissing == 1)  // the 2025 video the download left out
+    let detail = try t.store.caseDetail(ref)
+    let withPhoto = try #require(detail.evidence.first { !$0.attachments.isEmpty })
+    #expect(withPhoto.text == "Look at this")
+    let attachment = withPhoto.attachments[0]
+    #expect(attachment.fileName == "1234567890_10158.jpg")
+    #expect(attachment.mediaType == "image/png")  // the bytes say PNG, whatever the name says
+    let photo = try FormatFixtures.data("facebook-html/2019/messages/inbox/jobloggs_a1b2c3d4e5/photos/1234567890_10158.jpg")
+    #expect(try t.store.blobs.read(attachment.sha256) == photo)
+    let missing = try DatabaseQueue(path: t.store.location.databaseURL.path).read { db in
+      try String.fetchAll(db, sql: "SELECT reference FROM missing_media")
+    }
+    #expect(missing == ["your_facebook_activity/messages/message_requests/nightowl_f6g7h8/videos/999_111.mp4"])
+    #expect(try t.store.fsck().ok)
+
+    // Again: nothing new, no second blob, no second missing row.
+    let again = try importAll(t.store, ref, zip)
+    #expect(again.new == 0 && again.alreadyPresent == 7)
+    #expect(try count(t, "attachments") == 1)
+    #expect(try count(t, "missing_media") == 1)
+  }
+
+  @Test func googleVoicePicturesWithoutExtensionsAndRecordings() throws {
+    let folder = try TempFolder()
+    let tgz = folder.url("takeout-20261121.tgz")
+    try writeArchive(tgz, .tarGzip, try entries("google-voice", prefix: ""))
+    let t = try TestStore()
+    let ref = try t.store.openCase(title: "Calls", category: .threat, severity: .high).ref
+    let summary = try importAll(t.store, ref, tgz, filter: ImportFilter(from: ["+1 555 010 0123"]))
+    #expect(summary.new == 4)  // two texts, the voicemail and the missed call; "Me" is skipped
+    #expect(summary.skipped == 1)
+    #expect(summary.mediaStored == 2)  // the picture (matched without its extension) and the recording
+    #expect(summary.mediaMissing == 1)  // the second picture Takeout left out
+    let detail = try t.store.caseDetail(ref)
+    let types = Set(detail.evidence.flatMap(\.attachments).map(\.mediaType))
+    #expect(types == ["image/png", "audio/mpeg"])
+    #expect(try t.store.fsck().ok)
+  }
+
+  @Test func referencesThatLeaveTheExportAreNeverLookedUp() {
+    for reference in ["../../../etc/passwd", "/etc/passwd", "https://example.net/x.jpg", "file:///etc/passwd"] {
+      let media = ImportedMedia.entry(reference, relativeTo: "messages/inbox/x")
+      guard case .entry(_, let candidates, _) = media.content else { continue }
+      #expect(candidates.allSatisfy { !$0.contains("..") && !$0.hasPrefix("/") && !$0.contains("://") }, "\(reference)")
+      #expect(reference.hasPrefix("../"), "\(reference) should have been recorded as missing")
+    }
+    #expect(ImportedMedia.entry("/etc/passwd", relativeTo: "a").content == .missing(reference: "/etc/passwd"))
+    #expect(ImportedMedia.entry("https://example.net/x.jpg", relativeTo: "a").content == .missing(reference: "https://example.net/x.jpg"))
+    // Climbing inside the export is fine; climbing out of it is not.
+    #expect(
+      ImportedMedia.entry("../../photos/a%20b.jpg", relativeTo: "messages/inbox/x").content
+        == .entry(reference: "../../photos/a%20b.jpg", candidates: ["messages/photos/a b.jpg"], anyExtension: false))
+  }
+}
