@@ -4,7 +4,9 @@
 # Builds casefile if needed, creates a temporary store, sets a profile, opens a harassment case,
 # logs three messages (one with a screenshot, one read from stdin), walks the case up the ladder
 # (ignore, block, report, indemnifier), records the platform's first answer, and shows the case,
-# what is due and an fsck of the store. A second, threat case shows the police branch.
+# what is due and an fsck of the store. A second, threat case shows the police branch. Then the
+# platforms' own exports in examples/exports (an SMS backup and a Facebook download) are scanned,
+# and only the abusive senders' messages are imported, with their media and provenance.
 #
 # Everything here is synthetic: the doctor, the accounts, the numbers and the messages are invented.
 # Run it from anywhere:  ./examples/demo.sh
@@ -13,6 +15,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 screenshot="$here/screenshot.png"
+sms_backup="$here/exports/sms-20261124080000.xml"
+facebook_zip="$here/exports/facebook-drexample-20261124.zip"
 
 # Times typed without a zone are read in TZ; fix it so that the demo reads the same everywhere.
 export TZ=Europe/Dublin
@@ -103,6 +107,25 @@ casefile log --case "$case2" --platform sms --kind sms --author "+44 7700 900123
 casefile step ignore --case "$case2" --on "$D2"
 casefile due
 casefile step police --case "$case2" --on "$D2" --force "Example Police Service" --incident "INC-EXAMPLE-0001"
+
+section "Import from the platforms' own exports: scan first, then import only the abuser"
+# The phone's SMS backup holds every conversation, many of them private. scan reads it without
+# storing anything and prints counts, never message text, so the sender can be found.
+casefile scan "$sms_backup" --contains surgery
+# Only that number's messages go into the threat case; everyone else is skipped and stored nowhere.
+casefile import "$sms_backup" --case "$case2" --from "+44 7700 900321" --dry-run
+casefile import "$sms_backup" --case "$case2" --from "+44 7700 900321"
+# The same backup again adds nothing twice.
+casefile import "$sms_backup" --case "$case2" --from "+44 7700 900321"
+
+# Abuse often spans platforms: the Facebook download (a zip, HTML variant) goes in a case of its own.
+casefile case open "Messenger messages after a one-star review" --category harassment --severity medium \
+  | tee "$workdir/opened.txt"
+case3="$(sed -n 's/^Opened //p' "$workdir/opened.txt")"
+rm -f "$workdir/opened.txt"
+casefile scan "$facebook_zip" --contains review
+casefile import "$facebook_zip" --case "$case3" --from "Ciaran Murphy"
+casefile case show "$case3"
 
 section "The doctor's own view of the first case (message texts and private notes included)"
 casefile case show "$case1"

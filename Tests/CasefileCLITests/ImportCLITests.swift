@@ -5,6 +5,9 @@ import Testing
   static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("Fixtures/sms-backup")
 
+  static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("examples/exports")
+
   func seeded() throws -> (CLI, String) {
     let cli = CLI(in: try TempDir())
     try cli.ok(["init"])
@@ -70,5 +73,32 @@ import Testing
     let badFormat = try cli.run(["scan", notes.path, "--format", "myspace"])
     #expect(badFormat.status == 65)
     #expect(badFormat.stderr.contains("unknown format 'myspace'"))
+  }
+
+  @Test func facebookDownloadFromTheExamples() throws {
+    let (cli, ref) = try seeded()
+    let zip = Self.examples.appendingPathComponent("facebook-drexample-20261124.zip").path
+    let report = try cli.json(["scan", zip, "--contains", "review"]) as! [String: Any]
+    #expect(report["messages"] as? Int == 5)
+    #expect(report["hits"] as? Int == 2)
+    let summary = try cli.json(["import", zip, "--case", ref, "--from", "Ciaran Murphy"]) as! [String: Any]
+    #expect(summary["new"] as? Int == 3)
+    #expect(summary["skipped"] as? Int == 2)
+    #expect(summary["media_stored"] as? Int == 1)
+    let detail = try cli.json(["case", "show", ref]) as! [String: Any]
+    let items = detail["evidence"] as! [[String: Any]]
+    #expect(items.compactMap { $0["platform"] as? String } == ["facebook", "facebook", "facebook"])
+    #expect(items.contains { ($0["attachments"] as? [[String: Any]])?.first?["media_type"] as? String == "image/png" })
+    #expect(try cli.ok(["fsck"]).contains("OK"))
+
+    // A forced format that claims nothing here, and one that does not exist, are clear errors.
+    let forced = try cli.run(["scan", zip, "--format", "telegram-html"])
+    #expect(forced.status == 65)
+    #expect(forced.stderr.contains("no entry of this export is in the format telegram-html"))
+    let unknown = try cli.run(["scan", zip, "--format", "myspace"])
+    #expect(unknown.status == 65)
+    for id in ["sms-backup", "facebook-html", "instagram-html", "telegram-html", "wordpress-wxr", "google-voice"] {
+      #expect(unknown.stderr.contains(id), "\(id)")
+    }
   }
 }
