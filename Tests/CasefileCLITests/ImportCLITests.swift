@@ -101,4 +101,18 @@ import Testing
       #expect(unknown.stderr.contains(id), "\(id)")
     }
   }
+
+  /// libxml2 never writes to stderr: its reports go to casefile's collector, and a page's own
+  /// lines (message text) never reach the terminal.
+  @Test func htmlParserReportsNeverReachStderr() throws {
+    let (cli, _) = try seeded()
+    let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("Fixtures/facebook-html/2025")
+    let result = try cli.run(["scan", fixtures.path])
+    #expect(result.status == 0)
+    #expect(!result.stderr.contains("parser error"))
+    #expect(!result.stderr.contains("care"))
+    #expect(!result.stderr.contains("lossy"))  // HTML5 elements are not losses
+    #expect(result.stderr.contains("happens twice"))
+  }
 }

@@ -10,17 +10,21 @@ public struct FormatInput {
   public let sourceZone: TimeZone
   /// Records something the doctor should know about this entry, such as a lossy HTML parse.
   public let warn: (String) -> Void
+  /// Records a warning together with the entry's whole raw bytes, for a page that could only be
+  /// read lossily: an import keeps those bytes in the blob store beside the warning.
+  public let warnKeeping: (String, Data) -> Void
   /// Pulls the entry's next chunk of at most the given size; nil at the end.
   public let read: (Int) throws -> Data?
 
   public init(
     entryPath: String, sourcePath: String, sourceZone: TimeZone, warn: @escaping (String) -> Void = { _ in },
-    read: @escaping (Int) throws -> Data?
+    warnKeeping: ((String, Data) -> Void)? = nil, read: @escaping (Int) throws -> Data?
   ) {
     self.entryPath = entryPath
     self.sourcePath = sourcePath
     self.sourceZone = sourceZone
     self.warn = warn
+    self.warnKeeping = warnKeeping ?? { message, _ in warn(message) }
     self.read = read
   }
 

@@ -41,7 +41,8 @@ public enum ExportReading {
       var body = stream
       let input = FormatInput(
         entryPath: entry.path, sourcePath: source.url.path, sourceZone: sourceZone,
-        warn: { warnings.append(ImportWarning(entry: entry.path, message: $0)) }
+        warn: { warnings.append(ImportWarning(entry: entry.path, message: $0)) },
+        warnKeeping: { warnings.append(ImportWarning(entry: entry.path, message: $0, raw: $1)) }
       ) { max in
         let chunk: Data?
         if let first = pending {

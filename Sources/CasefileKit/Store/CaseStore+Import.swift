@@ -63,10 +63,18 @@ public struct ImportFilter: Sendable {
 public struct ImportWarning: Sendable, Equatable, Codable {
   public var entry: String?
   public var message: String
+  /// The entry's whole raw bytes, when the warning is about a page read lossily; an import keeps
+  /// them in the blob store. Never part of the JSON output.
+  public var raw: Data?
 
-  public init(entry: String?, message: String) {
+  public init(entry: String?, message: String, raw: Data? = nil) {
     self.entry = entry
     self.message = message
+    self.raw = raw
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case entry, message
   }
 }
 
@@ -162,7 +170,7 @@ extension CaseStore {
           context: &context, summary: &summary, pendingMedia: &pendingMedia)
         summary.newItems.append(ref)
       }
-      summary.warnings = warnings
+      summary.warnings = warnings.map { ImportWarning(entry: $0.entry, message: $0.message) }
       if !pendingMedia.isEmpty {
         try self.resolve(pendingMedia, from: mediaSource, db: db, context: &context, summary: &summary)
       }
@@ -170,8 +178,14 @@ extension CaseStore {
         // Warnings are kept with an import that stored something; a re-import that adds nothing
         // only reports them.
         for warning in warnings {
+          var rawSHA256: String?
+          if let raw = warning.raw {
+            let stored = try blobs.put(data: raw)
+            try recordBlob(stored, db: db, context: &context)
+            rawSHA256 = stored.sha256
+          }
           _ = try context.insert(db, "import_warnings", [
-            ("import_id", importID), ("entry_path", warning.entry), ("message", warning.message),
+            ("import_id", importID), ("entry_path", warning.entry), ("message", warning.message), ("raw_sha256", rawSHA256),
           ])
         }
       }

@@ -201,6 +201,11 @@ enum Schema {
             """)
       }
     }
+    migrator.registerMigration("v3-kept-pages") { db in
+      // A page that libxml2 could only read lossily is kept whole in the blob store, named by
+      // the warning that says so (threats.md: "the raw file is kept").
+      try db.execute(sql: "ALTER TABLE import_warnings ADD COLUMN raw_sha256 TEXT REFERENCES blobs(sha256)")
+    }
     return migrator
   }
 }

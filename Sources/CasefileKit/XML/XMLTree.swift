@@ -79,6 +79,10 @@ public final class XMLTree {
     defer { box.release() }
     context.pointee._private = box.toOpaque()
     context.pointee.sax.pointee.serror = parserErrorHandler
+    // libxml2 2.9 hands errors to `serror` only when the handler is marked as a SAX2 one, and the
+    // HTML parser's is not; without this its errors go to stderr (with a line of the page, which
+    // may be message text) and never reach the collector.
+    context.pointee.sax.pointee.initialized = UInt32(XML_SAX2_MAGIC)
     let doc = repaired.withUnsafeBytes { buffer -> htmlDocPtr? in
       guard let base = buffer.baseAddress?.assumingMemoryBound(to: CChar.self), buffer.count <= Int(Int32.max) else { return nil }
       return htmlCtxtReadMemory(context, base, Int32(buffer.count), location.entry ?? location.file, "UTF-8", htmlOptions)
@@ -87,8 +91,9 @@ public final class XMLTree {
       throw CasefileError(.xmlMalformed, "the HTML could not be parsed at all", location: location)
     }
     var reasons: [String] = []
-    if let first = collector.issues.first {
-      reasons.append("libxml2 reported \(collector.issues.count) problem(s), the first: \(first)")
+    let losses = collector.issues.filter { !isKnownHTML5Tag($0) }
+    if let first = losses.first {
+      reasons.append("libxml2 reported \(losses.count) problem(s), the first: \(first)")
     }
     let shape = measure(doc)
     if shape.depth >= htmlDepthLimit {
@@ -98,6 +103,22 @@ public final class XMLTree {
       reasons.append("a text node reaches libxml2's size limit (\(textLengthLimit) bytes); it may be cut")
     }
     return XMLTree(doc: doc, issues: collector.issues, lossy: !reasons.isEmpty, lossyReasons: reasons)
+  }
+
+  /// The elements HTML5 added, which libxml2 2.9's HTML 4 parser calls "invalid" while keeping
+  /// them in the tree like any other element: every page of a recent Facebook or Instagram
+  /// download has them, so they do not make a parse lossy (they stay in ``issues``).
+  static let html5Elements: Set<String> = [
+    "article", "aside", "audio", "bdi", "canvas", "data", "datalist", "details", "dialog", "figcaption", "figure",
+    "footer", "header", "hgroup", "main", "mark", "meter", "nav", "output", "picture", "progress", "rp", "rt",
+    "ruby", "search", "section", "slot", "source", "summary", "template", "time", "track", "video", "wbr",
+  ]
+
+  /// Whether an issue is libxml2's "Tag X invalid" for an HTML5 element.
+  static func isKnownHTML5Tag(_ issue: XMLIssue) -> Bool {
+    guard issue.code == Int(XML_HTML_UNKNOWN_TAG.rawValue), issue.message.hasPrefix("Tag "), issue.message.hasSuffix(" invalid")
+    else { return false }
+    return html5Elements.contains(String(issue.message.dropFirst(4).dropLast(8)).lowercased())
   }
 
   /// The deepest nesting (top-level nodes are at depth 1) and the longest text node, walked

@@ -95,3 +95,52 @@ import Testing
         == .entry(reference: "../../photos/a%20b.jpg", candidates: ["messages/photos/a b.jpg"], anyExtension: false))
   }
 }
+
+/// threats.md: an HTML page libxml2 reads lossily is flagged, and the raw file is kept.
+@Suite struct LossyPageTests {
+  @Test func htmlParserErrorsReachTheCollectorAndHTML5TagsAreNotLosses() throws {
+    let here = CasefileError.Location(file: "page.html")
+    let unknown = try XMLTree.parseHTML(Data("<html><body><zz>x</zz></body></html>".utf8), location: here)
+    #expect(unknown.lossy)
+    #expect(unknown.lossyReasons.first?.contains("Tag zz invalid") == true)
+    let modern = try XMLTree.parseHTML(
+      Data("<html><body><main role=\"main\"><section><h2>A</h2><footer>1</footer></section></main></body></html>".utf8), location: here)
+    #expect(!modern.lossy)
+    #expect(!modern.issues.isEmpty)  // still recorded, as libxml2 said them
+  }
+
+  @Test func aLossyPageIsKeptWholeBesideItsWarning() throws {
+    let folder = try TempFolder()
+    let chat = folder.url("ChatExport_2026-11-22")
+    try FileManager.default.createDirectory(at: chat, withIntermediateDirectories: true)
+    let page = Data("""
+      <html><body><div class="history">
+      <div class="message default" id="message5"><div class="body">
+      <div class="date details" title="22.11.2026 09:00:00 UTC+00:00">09:00</div>
+      <div class="from_name">Anon</div><div class="text">you again <blink>here</blink></div>
+      </div></div></div></body></html>
+      """.utf8)
+    try page.write(to: chat.appendingPathComponent("messages.html"))
+    let t = try TestStore()
+    let ref = try t.store.openCase(title: "Telegram", category: .harassment, severity: .medium).ref
+    let source = try ExportSource(url: chat)
+    let summary = try t.store.importMessages(
+      caseRef: ref, source: ImportSourceInfo(path: chat.path, kind: source.kind.rawValue, sha256: nil), filter: ImportFilter(),
+      dryRun: false, mediaSource: source
+    ) { emit in
+      try ExportReading.read(source, format: nil, sourceZone: TimeZone(identifier: "UTC")!, emit: emit)
+    }
+    #expect(summary.new == 1)
+    #expect(summary.warnings.count == 1)
+    #expect(summary.warnings.first?.raw == nil)  // the summary carries the message only
+    let json = String(decoding: try JSONEncoder().encode(summary.warnings), as: UTF8.self)
+    #expect(!json.contains("raw") && json.contains("lossy HTML parse"))
+    let kept = try DatabaseQueue(path: t.store.location.databaseURL.path).read { db in
+      try Row.fetchOne(db, sql: "SELECT entry_path, raw_sha256 FROM import_warnings")
+    }
+    let sha: String = try #require(kept?["raw_sha256"])
+    #expect(kept?["entry_path"] == "messages.html")
+    #expect(try t.store.blobs.read(sha) == page)
+    #expect(try t.store.fsck().ok)
+  }
+}

@@ -70,13 +70,7 @@ public struct GoogleVoiceFormat: ExportFormat {
         .badExport, "this is not a Google Voice file: its name is not '<name> - <Text|Received|Placed|Missed|Voicemail|Recorded> - <time>.html'",
         location: input.location)
     }
-    let data = try HTMLEntry.readAll(input)
-    let tree = try XMLTree.parseHTML(data, location: input.location)
-    if tree.lossy {
-      input.warn("lossy HTML parse: \(tree.lossyReasons.joined(separator: "; "))")
-    }
-    let raw = HTMLFragments(data)
-    HTMLEntry.warnIfCut(raw, input)
+    let (tree, raw) = try HTMLEntry.parse(input)
     let thread = Self.thread(input.entryPath, type: type)
     let folder = (input.entryPath as NSString).deletingLastPathComponent
     switch type {

@@ -39,16 +39,10 @@ public struct TelegramHTMLFormat: ExportFormat {
   }
 
   public func messages(_ input: FormatInput, emit: (ImportedMessage) throws -> Void) throws {
-    let data = try HTMLEntry.readAll(input)
-    let tree = try XMLTree.parseHTML(data, location: input.location)
-    if tree.lossy {
-      input.warn("lossy HTML parse: \(tree.lossyReasons.joined(separator: "; "))")
-    }
+    let (tree, raw) = try HTMLEntry.parse(input)
     guard try tree.node("//div[\(HTMLEntry.hasClass("history"))] | //div[\(HTMLEntry.hasClass("message"))]") != nil else {
       throw CasefileError(.badExport, "this is not a Telegram chat page: it has no history and no messages", location: input.location)
     }
-    let raw = HTMLFragments(data)
-    HTMLEntry.warnIfCut(raw, input)
     let folder = Self.chatFolder(input)
     let chatName = try tree.node("//div[\(HTMLEntry.hasClass("page_header"))]//div[\(HTMLEntry.hasClass("text"))]").flatMap { try HTMLEntry.text($0) }
     let thread = chatName ?? folder

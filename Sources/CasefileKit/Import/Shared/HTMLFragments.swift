@@ -62,12 +62,17 @@ public struct HTMLFragments: Sendable {
     if let stop = nextStart, end == nil || end! > stop {
       var cut = stop
       while cut > open.end, [0x20, 0x0A, 0x0D, 0x09].contains(data[data.startIndex + cut - 1]) { cut -= 1 }
-      warn("\(location): the message block's end tag is missing or misplaced; its raw fragment runs to where the next message begins")
+      warn("\(Self.line(location))the message block's end tag is missing or misplaced; its raw fragment runs to where the next message begins")
       end = cut
     } else if end == nil {
-      warn("\(location): the message block's end tag is missing; its raw fragment runs to the end of the file")
+      warn("\(Self.line(location))the message block's end tag is missing; its raw fragment runs to the end of the file")
     }
     return data.subdata(in: (data.startIndex + open.start)..<(data.startIndex + (end ?? data.count)))
+  }
+
+  /// `line N: ` for a warning about an entry (whose name the warning already carries).
+  static func line(_ location: CasefileError.Location) -> String {
+    location.line.map { "line \($0): " } ?? ""
   }
 
   /// The exact bytes of the element whose `id` attribute is `id`, or nil when there is no such
@@ -251,6 +256,20 @@ enum HTMLEntry {
       }
     }
     return data
+  }
+
+  /// Reads an entry whole, parses it with libxml2's recovering HTML parser and tokenises its raw
+  /// bytes, warning when the parse was lossy or the page looks cut short.
+  static func parse(_ input: FormatInput) throws -> (tree: XMLTree, raw: HTMLFragments) {
+    let data = try readAll(input)
+    let tree = try XMLTree.parseHTML(data, location: input.location)
+    if tree.lossy {
+      // Content may be missing from the tree, so the page itself is kept whole.
+      input.warnKeeping("lossy HTML parse: " + tree.lossyReasons.joined(separator: "; ") + "; the whole page is kept", data)
+    }
+    let raw = HTMLFragments(data)
+    warnIfCut(raw, input)
+    return (tree, raw)
   }
 
   /// Warns when a page that opened `<html>` never closes it: the file was probably cut short,

@@ -73,11 +73,7 @@ struct MetaHTMLReader {
   }
 
   func messages(_ input: FormatInput, emit: (ImportedMessage) throws -> Void) throws {
-    let data = try HTMLEntry.readAll(input)
-    let tree = try XMLTree.parseHTML(data, location: input.location)
-    if tree.lossy {
-      input.warn("lossy HTML parse: " + tree.lossyReasons.joined(separator: "; "))
-    }
+    let (tree, raw) = try HTMLEntry.parse(input)
     guard let root = tree.root else {
       throw CasefileError(.badExport, "the \(platformName) HTML page has no content", location: input.location)
     }
@@ -88,8 +84,6 @@ struct MetaHTMLReader {
         .badExport, "no message blocks were found: this is not a \(platformName) message page, or its markup is one casefile does not know",
         location: input.location)
     }
-    let raw = HTMLFragments(data)
-    HTMLEntry.warnIfCut(raw, input)
     let thread = MetaHTMLPage.thread(entryPath: input.entryPath)
     for (index, block) in blocks.enumerated() {
       var location = input.location
@@ -112,7 +106,7 @@ struct MetaHTMLReader {
       var timeLocation = input.location
       timeLocation.line = block.time.line
       let parsed = try MetaHTMLTime.parse(timeText, zone: input.sourceZone, location: timeLocation)
-      if let warning = parsed.warning { input.warn("\(timeLocation): \(warning)") }
+      if let warning = parsed.warning { input.warn(HTMLFragments.line(timeLocation) + warning) }
 
       let sender = block.sender.text.trimmingCharacters(in: .whitespacesAndNewlines)
       var content = MetaHTMLContent()
