@@ -274,6 +274,18 @@ public struct OccurredAt: Sendable, Equatable, Codable {
     return date.addingTimeInterval(Double(millis) / 1000)
   }
 
+  /// Every instant whose offset in `zone`, applied to it, gives back a wall-clock time (given as
+  /// if it were UTC), earliest first: none in a spring gap, two in an autumn overlap.
+  static func wallClockInstants(_ asUTC: Date, in zone: TimeZone) -> [Date] {
+    var candidates = Set<Date>()
+    for probe in stride(from: -26, through: 26, by: 2) {
+      let offset = zone.secondsFromGMT(for: asUTC.addingTimeInterval(Double(probe) * 3600))
+      let candidate = asUTC.addingTimeInterval(-Double(offset))
+      if zone.secondsFromGMT(for: candidate) == offset { candidates.insert(candidate) }
+    }
+    return candidates.sorted()
+  }
+
   /// Converts a wall-clock time in a zone with daylight saving, refusing gaps and overlaps.
   private static func localInstant(
     _ parts: DateComponents, in zone: TimeZone, millis: Int, fail: (String) -> CasefileError
@@ -281,13 +293,7 @@ public struct OccurredAt: Sendable, Equatable, Codable {
     var utcCalendar = Calendar(identifier: .gregorian)
     utcCalendar.timeZone = TimeZone(identifier: "UTC")!
     guard let asUTC = utcCalendar.date(from: parts) else { throw fail("no such time") }
-    // Every instant whose offset, applied to it, gives back this wall-clock time.
-    var candidates = Set<Date>()
-    for probe in stride(from: -26, through: 26, by: 2) {
-      let offset = zone.secondsFromGMT(for: asUTC.addingTimeInterval(Double(probe) * 3600))
-      let candidate = asUTC.addingTimeInterval(-Double(offset))
-      if zone.secondsFromGMT(for: candidate) == offset { candidates.insert(candidate) }
-    }
+    let candidates = wallClockInstants(asUTC, in: zone)
     if candidates.isEmpty {
       throw fail("that wall-clock time does not exist in \(zone.identifier) (a daylight-saving change); state the offset, e.g. +01:00")
     }

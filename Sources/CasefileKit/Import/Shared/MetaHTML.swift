@@ -393,20 +393,14 @@ enum MetaHTMLTime {
   /// The instant of a wall-clock time (given as if it were UTC) in a zone, and a warning when the
   /// daylight-saving rules made a choice necessary.
   static func local(_ asUTC: Date, in zone: TimeZone) -> (Date, String?) {
-    var candidates = Set<Date>()
-    for probe in stride(from: -26, through: 26, by: 2) {
-      let offset = zone.secondsFromGMT(for: asUTC.addingTimeInterval(Double(probe) * 3600))
-      let candidate = asUTC.addingTimeInterval(-Double(offset))
-      if zone.secondsFromGMT(for: candidate) == offset { candidates.insert(candidate) }
-    }
-    if candidates.isEmpty {
+    let sorted = OccurredAt.wallClockInstants(asUTC, in: zone)
+    if sorted.isEmpty {
       let before = zone.secondsFromGMT(for: asUTC.addingTimeInterval(-86_400))
       return (
         asUTC.addingTimeInterval(-Double(before)),
         "does not exist in \(zone.identifier) (the clocks went forward); it was read with the offset in force before the change, \(OccurredAt.formatOffset(before))"
       )
     }
-    let sorted = candidates.sorted()
     if sorted.count > 1 {
       return (sorted[0], "happens twice in \(zone.identifier) (the clocks went back); the earlier instant was taken")
     }
