@@ -108,7 +108,23 @@ public struct ImportSummary: Sendable, Equatable, Codable {
   public var mediaMissing: Int
   /// The references of the new items.
   public var newItems: [String]
+  /// With a dry run, the messages that would be stored, described without their text.
+  public var wouldStore: [PlannedItem] = []
   public var warnings: [ImportWarning]
+}
+
+/// A message a dry run would store: where and when it is from, never what it says.
+public struct PlannedItem: Sendable, Equatable, Codable {
+  public var occurredAt: String
+  public var platform: String
+  public var kind: String
+  /// The sender's handle; nil for the doctor's own messages.
+  public var sender: String?
+  public var thread: String?
+  public var entry: String
+  /// The length of the text in characters, and the number of media files named.
+  public var textLength: Int
+  public var media: Int
 }
 
 extension CaseStore {
@@ -163,6 +179,10 @@ extension CaseStore {
         summary.new += 1
         if dryRun {
           seenInDryRun.insert(identity)
+          summary.wouldStore.append(PlannedItem(
+            occurredAt: UTCStamp.format(message.occurredAt.utc), platform: message.platform.rawValue, kind: message.kind.rawValue,
+            sender: message.sender?.handle, thread: message.thread, entry: message.entryPath, textLength: message.text?.count ?? 0,
+            media: message.media.count))
           return
         }
         let ref = try self.store(

@@ -47,6 +47,14 @@ struct ImportCommand: ParsableCommand {
     if summary.mediaStored + summary.mediaMissing > 0 {
       print("  media: \(summary.mediaStored) stored, \(summary.mediaMissing) named but missing from the export")
     }
+    for item in summary.wouldStore.prefix(200) {
+      var line = "  would store: \(item.occurredAt)  \(item.platform) \(item.kind)"
+      line += item.sender.map { "  from \($0)" } ?? "  (sent by you)"
+      line += item.thread.map { "  thread \($0)" } ?? ""
+      line += "  \(item.textLength) characters" + (item.media > 0 ? ", \(item.media) media" : "")
+      print(line)
+    }
+    if summary.wouldStore.count > 200 { print("  ... (\(summary.wouldStore.count) in all; --json lists every one)") }
     if !summary.newItems.isEmpty {
       let shown = summary.newItems.prefix(20).joined(separator: " ")
       print("  new items: \(shown)" + (summary.newItems.count > 20 ? " ... (\(summary.newItems.count) in all)" : ""))

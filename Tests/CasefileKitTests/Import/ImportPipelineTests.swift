@@ -65,6 +65,11 @@ import Testing
     #expect(dry.dryRun)
     #expect(dry.new == 2)
     #expect(dry.newItems.isEmpty)
+    // It shows what would be stored: when, who, where; never the text.
+    #expect(dry.wouldStore.count == 2)
+    #expect(dry.wouldStore.allSatisfy { $0.platform == "sms" && $0.textLength > 0 && $0.entry == "sms-20261120.xml" })
+    let json = String(decoding: try JSONEncoder().encode(dry), as: UTF8.self)
+    #expect(!json.contains("Watch") && !json.contains("car."))
     #expect(try t.fingerprint() == before)
   }
 
