@@ -190,12 +190,15 @@ extension CaseStore {
       ("recipients", message.recipients.isEmpty ? nil : message.recipients.joined(separator: "\n")),
       ("details", details),
     ])
+    // The fragment is copied out of the read buffers here, once: only kept messages pay for it.
+    let fragment = message.fragment
     _ = try context.insert(db, "provenance", [
       ("evidence_id", evidenceID), ("import_id", importID), ("format", message.format),
-      ("archive_sha256", source.sha256), ("entry_path", message.entryPath), ("fragment", message.fragment),
-      ("fragment_sha256", Digest.sha256Hex(message.fragment)),
+      ("archive_sha256", source.sha256), ("entry_path", message.entryPath), ("fragment", fragment),
+      ("fragment_sha256", Digest.sha256Hex(fragment)),
     ])
-    for media in message.media {
+    // Media a format deferred are read now; if they cannot be, the import fails as a whole.
+    for media in try message.loadMedia() {
       switch media.content {
       case .inline(let bytes):
         let stored = try blobs.put(data: bytes)

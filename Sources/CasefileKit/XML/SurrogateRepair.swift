@@ -29,22 +29,57 @@ public struct SurrogateRepair: Sendable {
   }
 
   /// Feeds the next chunk and returns the bytes that are now final.
+  ///
+  /// Runs without a `&` are copied in one go (found with `memchr`); a chunk with no surrogate
+  /// reference in it comes back as it went in, without being copied at all.
   public mutating func push(_ chunk: Data) -> Data {
+    if carry.isEmpty && pendingHigh == nil {
+      // The common case: nothing held back. Look for a reference that needs rewriting, or one
+      // cut off at the end; if there is none, the chunk is final as it is.
+      let untouched = chunk.withUnsafeBytes { raw in
+        Self.needsNoRepair(raw.bindMemory(to: UInt8.self))
+      }
+      if untouched { return chunk }
+    }
     var input = carry
     carry = []
     input.append(contentsOf: chunk)
+    return input.withUnsafeBufferPointer { repair($0) }
+  }
+
+  /// Whether `bytes` holds no surrogate reference and ends with no reference cut off.
+  private static func needsNoRepair(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let p = bytes.baseAddress else { return true }
+    let count = bytes.count
+    var index = 0
+    while index < count {
+      guard let hit = memchr(p + index, Int32(UInt8(ascii: "&")), count - index) else { return true }
+      index = p.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+      switch scanReference(bytes, at: index) {
+      case .incomplete: return false
+      case .notReference: index += 1
+      case .reference(let value, let end):
+        if (0xD800...0xDFFF).contains(value) { return false }
+        index = end
+      }
+    }
+    return true
+  }
+
+  /// Repairs `input` (the carry and a new chunk), holding back a reference cut off at its end.
+  private mutating func repair(_ input: UnsafeBufferPointer<UInt8>) -> Data {
     var out = Data()
     out.reserveCapacity(input.count)
+    guard let p = input.baseAddress else { return out }
     var index = 0
     let count = input.count
     while index < count {
-      let byte = input[index]
-      guard byte == UInt8(ascii: "&") else {
+      guard p[index] == UInt8(ascii: "&") else {
         flushPending(into: &out)
         // Copy the run up to the next '&' in one go.
-        var end = index + 1
-        while end < count && input[end] != UInt8(ascii: "&") { end += 1 }
-        out.append(contentsOf: input[index..<end])
+        let end = memchr(p + index, Int32(UInt8(ascii: "&")), count - index)
+          .map { p.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? count
+        out.append(p + index, count: end - index)
         index = end
         continue
       }
@@ -54,7 +89,7 @@ public struct SurrogateRepair: Sendable {
         return out
       case .notReference:
         flushPending(into: &out)
-        out.append(byte)
+        out.append(p[index])
         index += 1
       case .reference(let value, let end):
         let text = Array(input[index..<end])
@@ -106,7 +141,7 @@ public struct SurrogateRepair: Sendable {
   }
 
   /// Reads `&#NNN;` or `&#xHHH;` at `start`. References longer than 12 bytes are not ours.
-  private static func scanReference(_ bytes: [UInt8], at start: Int) -> Scan {
+  private static func scanReference(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Scan {
     var index = start + 1
     guard index < bytes.count else { return .incomplete }
     guard bytes[index] == UInt8(ascii: "#") else { return .notReference }
