@@ -26,14 +26,16 @@ public final class XMLStreamReader {
   /// Where the reader's bytes come from, and the repair applied to them on the way in.
   final class Input {
     let source: (Int) throws -> Data?
-    var repair = SurrogateRepair()
+    /// Nil when the source's bytes were repaired already.
+    var repair: SurrogateRepair?
     var pending = Data()
     var pendingOffset = 0
     var ended = false
     var error: Error?
 
-    init(source: @escaping (Int) throws -> Data?) {
+    init(source: @escaping (Int) throws -> Data?, repairs: Bool) {
       self.source = source
+      repair = repairs ? SurrogateRepair() : nil
     }
 
     /// Fills `buffer` with up to `capacity` repaired bytes; 0 at the end, -1 on failure.
@@ -44,9 +46,9 @@ public final class XMLStreamReader {
           pending = Data()
           pendingOffset = 0
           if let chunk = try source(1 << 16) {
-            pending = repair.push(chunk)
+            pending = repair?.push(chunk) ?? chunk
           } else {
-            pending = repair.finish()
+            pending = repair?.finish() ?? Data()
             ended = true
           }
         }
@@ -67,12 +69,15 @@ public final class XMLStreamReader {
   /// Reads from `source`, which returns the next chunk of at most the given size, or nil at the
   /// end. `location` names the file and entry in errors. `encoding` overrides the document's own
   /// declaration (for re-reading a fragment cut from a document in another encoding).
+  /// `surrogatesRepaired` says the source has been through ``SurrogateRepair`` already (a caller
+  /// that does it on another thread); otherwise the reader repairs the bytes itself.
   public init(
-    location: CasefileError.Location, encoding: String? = nil, source: @escaping (Int) throws -> Data?
+    location: CasefileError.Location, encoding: String? = nil, surrogatesRepaired: Bool = false,
+    source: @escaping (Int) throws -> Data?
   ) throws {
     _ = XMLRuntime.ready
     self.location = location
-    input = Input(source: source)
+    input = Input(source: source, repairs: !surrogatesRepaired)
     inputBox = Unmanaged.passRetained(input)
     collectorBox = Unmanaged.passRetained(collector)
     let read: xmlInputReadCallback = { context, buffer, length in

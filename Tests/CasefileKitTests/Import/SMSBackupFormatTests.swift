@@ -144,4 +144,55 @@ func readMessages(_ text: String, entry: String = "sms-20261120.xml", chunk: Int
     #expect(try out[0].loadMedia().first?.content == .inline(Data(base64Encoded: png)!))
     #expect(bytes.range(of: out[0].fragment) != nil)
   }
+
+  /// The parse runs on a worker thread: failures on either side must stop it and come out in order.
+  @Test func failuresOnEitherSideOfTheWorkerThread() throws {
+    struct Stop: Error {}
+    // The consumer gives up: the error comes out and the worker is stopped.
+    var seen = 0
+    let input = { (chunk: Int) -> FormatInput in
+      var bytes = Data(SMSFixtures.sms.utf8)[...]
+      return FormatInput(entryPath: "sms-1.xml", sourcePath: "/exports/sms-1.xml", sourceZone: TimeZone(identifier: "UTC")!) { _ in
+        guard !bytes.isEmpty else { return nil }
+        defer { bytes = bytes.dropFirst(chunk) }
+        return Data(bytes.prefix(chunk))
+      }
+    }
+    #expect(throws: Stop.self) {
+      try SMSBackupFormat().messages(input(13)) { _ in
+        seen += 1
+        if seen == 2 { throw Stop() }
+      }
+    }
+    #expect(seen == 2)
+
+    // The input fails part way.
+    var offset = 0
+    let failing = FormatInput(entryPath: "sms-1.xml", sourcePath: "/exports/sms-1.xml", sourceZone: TimeZone(identifier: "UTC")!) { _ in
+      offset += 1
+      if offset > 5 { throw Stop() }
+      return Data(SMSFixtures.sms.utf8.dropFirst((offset - 1) * 100).prefix(100))
+    }
+    #expect(throws: Stop.self) { try SMSBackupFormat().messages(failing) { _ in } }
+
+    // A parse error after some records: those come first, then the error. (libxml2 reads ahead,
+    // so the last records before the damage may not be reached, as on one thread.)
+    let broken = SMSFixtures.sms.replacingOccurrences(of: "</smses>", with: "<sms date='1'></smses>")
+    var before = 0
+    let error = #expect(throws: CasefileError.self) { try SMSBackupFormat().messages(input(50).withText(broken)) { _ in before += 1 } }
+    #expect(error?.code == .xmlMalformed)
+    #expect((5...7).contains(before))
+  }
+}
+
+extension FormatInput {
+  /// The same input over other text, in chunks of 50 bytes.
+  fileprivate func withText(_ text: String) -> FormatInput {
+    var bytes = Data(text.utf8)[...]
+    return FormatInput(entryPath: entryPath, sourcePath: sourcePath, sourceZone: sourceZone) { _ in
+      guard !bytes.isEmpty else { return nil }
+      defer { bytes = bytes.dropFirst(50) }
+      return Data(bytes.prefix(50))
+    }
+  }
 }

@@ -26,68 +26,114 @@ public struct SMSBackupFormat: ExportFormat {
   }
 
   public func messages(_ input: FormatInput, emit: (ImportedMessage) throws -> Void) throws {
+    // libxml2 parses on a worker thread and sends back the records' values; this thread reads
+    // the file, cuts the raw fragments from the original bytes, repairs surrogate references
+    // for the parser, and makes and hands on the messages, in document order.
     var scanner = XMLFragmentScanner(depth: 1)
-    let reader = try XMLStreamReader(location: input.location) { max in
-      guard let chunk = try input.read(max) else { return nil }
-      scanner.push(chunk)
-      return chunk
-    }
+    var repair = SurrogateRepair()
+    var repairFinished = false
+    let location = input.location
+    try ParsePipeline.run(
+      read: {
+        guard let chunk = try input.read(1 << 16) else {
+          guard !repairFinished else { return nil }
+          repairFinished = true
+          return repair.finish()
+        }
+        scanner.push(chunk)
+        return repair.push(chunk)
+      },
+      parse: { source, deliver in try Self.readRecords(location: location, source: source, deliver: deliver) },
+      consume: { records in
+        for record in records {
+          // The scanner saw every byte before the parser did, so the fragment is ready.
+          guard let fragment = scanner.nextRawFragment() else {
+            var here = location
+            here.line = record.line
+            throw CasefileError(.internalError, "the record's raw bytes could not be located", location: here)
+          }
+          try finish(record, fragment: fragment, input: input, emit: emit)
+        }
+      })
+  }
+
+  /// Reads the records of a file with libxml2's reader, in batches, checking the root.
+  static func readRecords(
+    location: CasefileError.Location, source: @escaping () throws -> Data?, deliver: ([Record]) throws -> Void
+  ) throws {
+    let reader = try XMLStreamReader(location: location, surrogatesRepaired: true) { _ in try source() }
+    var batch: [Record] = []
     var open: Record?
     var sawRoot = false
     // The document's encoding, for re-reading an MMS's fragment on its own; known once the
     // reader is past the XML declaration.
     var encoding: String??
-    while try reader.next() {
-      switch reader.nodeType {
-      case .element:
-        switch reader.depth {
-        case 0:
-          guard reader.localNameIs("smses") || reader.localNameIs("calls") else {
-            throw CasefileError(
-              .badExport, "this is not an SMS Backup & Restore file: its root is <\(reader.localName)>", location: reader.here)
+    do {
+      while try reader.next() {
+        switch reader.nodeType {
+        case .element:
+          switch reader.depth {
+          case 0:
+            guard reader.localNameIs("smses") || reader.localNameIs("calls") else {
+              throw CasefileError(
+                .badExport, "this is not an SMS Backup & Restore file: its root is <\(reader.localName)>",
+                location: reader.here)
+            }
+            sawRoot = true
+          case 1:
+            if encoding == nil { encoding = .some(reader.encoding) }
+            var record = Record(kind: Self.kind(reader), line: reader.here.line)
+            record.encoding = encoding ?? nil
+            if record.kind == .other {
+              record.otherName = reader.localName
+            } else {
+              Self.read(&record, from: reader)
+            }
+            if reader.isEmptyElement {
+              batch.append(record)
+            } else {
+              open = record
+            }
+          default:
+            guard open != nil else { break }
+            if reader.localNameIs("part") {
+              open!.parts.append(Self.part(reader))
+            } else if reader.localNameIs("addr") {
+              open!.addrs.append(Self.addr(reader))
+            }
           }
-          sawRoot = true
-        case 1:
-          if encoding == nil { encoding = .some(reader.encoding) }
-          var record = Record(kind: Self.kind(reader), line: reader.here.line)
-          if record.kind == .other {
-            record.otherName = reader.localName
-          } else {
-            Self.read(&record, from: reader)
-          }
-          if reader.isEmptyElement {
-            try finish(record, fragment: nextFragment(&scanner, reader), encoding: encoding ?? nil, input: input, emit: emit)
-          } else {
-            open = record
+        case .endElement where reader.depth == 1:
+          if let record = open {
+            open = nil
+            batch.append(record)
           }
         default:
-          guard open != nil else { break }
-          if reader.localNameIs("part") {
-            open!.parts.append(Self.part(reader))
-          } else if reader.localNameIs("addr") {
-            open!.addrs.append(Self.addr(reader))
-          }
+          break
         }
-      case .endElement where reader.depth == 1:
-        if let record = open {
-          open = nil
-          try finish(record, fragment: nextFragment(&scanner, reader), encoding: encoding ?? nil, input: input, emit: emit)
+        if batch.count >= 64 {
+          try deliver(batch)
+          batch.removeAll(keepingCapacity: true)
         }
-      default:
-        break
       }
+    } catch {
+      // What was read before the error is handed on first, as a reader on one thread would.
+      if !batch.isEmpty { try? deliver(batch) }
+      throw error
     }
+    if !batch.isEmpty { try deliver(batch) }
     guard sawRoot else {
-      throw CasefileError(.badExport, "the file holds no <smses> or <calls> element", location: input.location)
+      throw CasefileError(.badExport, "the file holds no <smses> or <calls> element", location: location)
     }
   }
 
   /// One `<sms>`, `<mms>` or `<call>` with what was read inside it. Only the attributes the
   /// reading uses are turned into strings; `null` and empty values are left nil.
-  struct Record {
-    enum Kind { case sms, mms, call, other }
+  struct Record: Sendable {
+    enum Kind: Sendable { case sms, mms, call, other }
     var kind: Kind
     var line: Int?
+    /// The document's encoding, for reading the record's fragment again on its own.
+    var encoding: String?
     /// The element's name, for an element that is none of the three.
     var otherName = ""
     var address: String?
@@ -114,7 +160,7 @@ public struct SMSBackupFormat: ExportFormat {
 
   /// One `<part>` of an MMS. Its base64 `data` is not read here, only whether it has one: the
   /// bytes are read again from the record's fragment if the message is kept.
-  struct Part {
+  struct Part: Sendable {
     var seq: String?
     var ct: String?
     var name: String?
@@ -215,13 +261,6 @@ public struct SMSBackupFormat: ExportFormat {
     return addr
   }
 
-  private func nextFragment(_ scanner: inout XMLFragmentScanner, _ reader: XMLStreamReader) throws -> RawFragment {
-    guard let fragment = scanner.nextRawFragment() else {
-      throw CasefileError(.internalError, "the record's raw bytes could not be located", location: reader.here)
-    }
-    return fragment
-  }
-
   /// A media part of an MMS: its name and type, and the index of its `<part>` among the
   /// record's parts if it has data to read.
   struct MediaItem: Sendable {
@@ -231,8 +270,9 @@ public struct SMSBackupFormat: ExportFormat {
   }
 
   private func finish(
-    _ record: Record, fragment: RawFragment, encoding: String?, input: FormatInput, emit: (ImportedMessage) throws -> Void
+    _ record: Record, fragment: RawFragment, input: FormatInput, emit: (ImportedMessage) throws -> Void
   ) throws {
+    let encoding = record.encoding
     var location = input.location
     location.line = record.line
     func fail(_ why: String) -> CasefileError {
