@@ -91,14 +91,88 @@ public struct ImportedMessage: Sendable {
   public var details: [String: String]
   /// The entry of the export it came from, and the raw fragment exactly as it stood there.
   public var entryPath: String
-  public var fragment: Data
-  public var media: [ImportedMedia]
+  /// The raw fragment, as views of the chunks it was read in; copied only when asked for, so a
+  /// message that is counted or skipped never pays for its bytes.
+  public var rawFragment: RawFragment
+  /// The raw fragment exactly as it stood in the entry.
+  public var fragment: Data {
+    get { rawFragment.bytes }
+    set { rawFragment = RawFragment(newValue) }
+  }
+  private var mediaSource: MediaSource
+  /// The media of the message. A format may defer reading them (an MMS part's base64 can run to
+  /// megabytes) until they are asked for: only the messages that are kept pay for them. Deferred
+  /// media that cannot be read come back as missing, with the reason; ``loadMedia()`` throws
+  /// instead, and is what storing uses.
+  public var media: [ImportedMedia] {
+    get {
+      switch mediaSource {
+      case .ready(let media): return media
+      case .deferred(let load, let names):
+        do { return try load() } catch {
+          return names.map { ImportedMedia(name: $0.name, mediaType: $0.mediaType, content: .missing(reference: "\($0.name): could not be read again from the raw fragment: \(error)")) }
+        }
+      }
+    }
+    set { mediaSource = .ready(newValue) }
+  }
+
+  /// Where the media come from: ready, or read on demand by the format.
+  private enum MediaSource: Sendable {
+    case ready([ImportedMedia])
+    /// Reads the media; `names` are their names and types, for the fallback when it fails.
+    case deferred(@Sendable () throws -> [ImportedMedia], names: [(name: String, mediaType: String)])
+  }
+
+  /// The media, read now if the format deferred them; fails if deferred media cannot be read.
+  public func loadMedia() throws -> [ImportedMedia] {
+    switch mediaSource {
+    case .ready(let media): return media
+    case .deferred(let load, _): return try load()
+    }
+  }
+
+  /// Whether the message has media (without reading deferred ones).
+  public var hasMedia: Bool {
+    switch mediaSource {
+    case .ready(let media): return !media.isEmpty
+    case .deferred(_, let names): return !names.isEmpty
+    }
+  }
 
   public init(
     format: String, platform: Platform, kind: ItemKind, thread: String?, sender: ActorInput?,
     recipients: [String] = [], direction: Direction, occurredAt: OccurredAt, text: String?, url: String? = nil,
     platformMessageID: String? = nil, details: [String: String] = [:], entryPath: String, fragment: Data,
     media: [ImportedMedia] = []
+  ) {
+    self.init(
+      format: format, platform: platform, kind: kind, thread: thread, sender: sender, recipients: recipients,
+      direction: direction, occurredAt: occurredAt, text: text, url: url, platformMessageID: platformMessageID,
+      details: details, entryPath: entryPath, rawFragment: RawFragment(fragment), mediaSource: .ready(media))
+  }
+
+  /// A message whose fragment is not copied yet, and whose media, if `deferredMedia` is given, are
+  /// read only when asked for: `deferredMedia.names` are their names and media types.
+  public init(
+    format: String, platform: Platform, kind: ItemKind, thread: String?, sender: ActorInput?,
+    recipients: [String] = [], direction: Direction, occurredAt: OccurredAt, text: String?, url: String? = nil,
+    platformMessageID: String? = nil, details: [String: String] = [:], entryPath: String, rawFragment: RawFragment,
+    media: [ImportedMedia] = [],
+    deferredMedia: (load: @Sendable () throws -> [ImportedMedia], names: [(name: String, mediaType: String)])? = nil
+  ) {
+    self.init(
+      format: format, platform: platform, kind: kind, thread: thread, sender: sender, recipients: recipients,
+      direction: direction, occurredAt: occurredAt, text: text, url: url, platformMessageID: platformMessageID,
+      details: details, entryPath: entryPath, rawFragment: rawFragment,
+      mediaSource: deferredMedia.map { .deferred($0.load, names: $0.names) } ?? .ready(media))
+  }
+
+  private init(
+    format: String, platform: Platform, kind: ItemKind, thread: String?, sender: ActorInput?,
+    recipients: [String], direction: Direction, occurredAt: OccurredAt, text: String?, url: String?,
+    platformMessageID: String?, details: [String: String], entryPath: String, rawFragment: RawFragment,
+    mediaSource: MediaSource
   ) {
     self.format = format
     self.platform = platform
@@ -113,8 +187,8 @@ public struct ImportedMessage: Sendable {
     self.platformMessageID = platformMessageID
     self.details = details
     self.entryPath = entryPath
-    self.fragment = fragment
-    self.media = media
+    self.rawFragment = rawFragment
+    self.mediaSource = mediaSource
   }
 
   /// What makes a message the same message on a re-import: the platform's id where there is

@@ -44,13 +44,18 @@ public struct ScanReport: Sendable, Equatable, Codable {
 }
 
 /// Builds a ``ScanReport`` one message at a time, keeping counts only.
+///
+/// Scans run over millions of messages, so the per-message work is kept to a few hash look-ups:
+/// the handle key of a thread or sender name is worked out once per distinct name, and a thread
+/// remembers its senders by their index.
 public struct ScanAccumulator {
   private struct Key: Hashable {
-    var platform: String
+    var platform: Platform
     var name: String
   }
 
   private struct Tally {
+    var platform: Platform
     /// The thread's name, or the sender's handle as first seen.
     var label: String
     var displayName: String?
@@ -59,8 +64,13 @@ public struct ScanAccumulator {
     var first = Double.infinity
     var last = -Double.infinity
     var hits = 0
-    /// For a thread: who wrote in it.
-    var people = Set<String>()
+    /// For a thread: who wrote in it, as indices of ``ScanAccumulator/senders``.
+    var people = Set<Int>()
+
+    init(platform: Platform, label: String) {
+      self.platform = platform
+      self.label = label
+    }
 
     mutating func count(at time: Double, hit: Bool) {
       messages += 1
@@ -73,12 +83,21 @@ public struct ScanAccumulator {
     var lastStamp: String { UTCStamp.format(Date(timeIntervalSince1970: last)) }
   }
 
-  private var threads: [Key: Tally] = [:]
-  private var senders: [Key: Tally] = [:]
+  /// Threads and senders, and where each is found: by handle key, and by the name exactly as
+  /// messages give it (which saves working out the key again).
+  private var threads: [Tally] = []
+  private var senders: [Tally] = []
+  private var threadByKey: [Key: Int] = [:]
+  private var senderByKey: [Key: Int] = [:]
+  private var threadByName: [Key: Int] = [:]
+  private var senderByName: [Key: Int] = [:]
   private var formats: [String: (entries: Set<String>, messages: Int)] = [:]
+  /// The format and entry of the last message, which the next one nearly always shares.
+  private var lastEntry: (format: String, entry: String)?
   private var total = 0
   private var hits = 0
-  private let matches: (String) -> Bool
+  /// Nil when neither `--match` nor `--contains` was given: no text is looked at then.
+  private let matches: ((String) -> Bool)?
 
   /// `match` is a regular expression, `contains` a list of words (case-insensitive); a message
   /// that meets either counts as a hit.
@@ -89,8 +108,13 @@ public struct ScanAccumulator {
       }
     }
     let words = contains.map { $0.lowercased() }.filter { !$0.isEmpty }
+    guard regex != nil || !words.isEmpty else {
+      matches = nil
+      return
+    }
     matches = { text in
       if let regex, regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil { return true }
+      guard !words.isEmpty else { return false }
       let lowered = text.lowercased()
       return words.contains { lowered.contains($0) }
     }
@@ -100,19 +124,41 @@ public struct ScanAccumulator {
   public mutating func add(_ message: ImportedMessage) {
     total += 1
     let stamp = message.occurredAt.utc.timeIntervalSince1970
-    let hit = matches(message.text ?? "")
+    let hit = matches?(message.text ?? "") ?? false
     if hit { hits += 1 }
-    let platform = message.platform.rawValue
-    let senderName = message.sender?.handle ?? "(you)"
-    let threadName = message.thread ?? "(none)"
-    let threadKey = Key(platform: platform, name: CaseStore.handleKey(threadName, platform: message.platform))
-    threads[threadKey, default: Tally(label: threadName)].count(at: stamp, hit: hit)
-    threads[threadKey]!.people.insert(CaseStore.handleKey(senderName, platform: message.platform))
-    let senderKey = Key(platform: platform, name: CaseStore.handleKey(senderName, platform: message.platform))
-    senders[senderKey, default: Tally(label: senderName)].count(at: stamp, hit: hit)
-    if senders[senderKey]!.displayName == nil { senders[senderKey]!.displayName = message.sender?.displayName }
-    formats[message.format, default: ([], 0)].entries.insert(message.entryPath)
+    let platform = message.platform
+    let sender = Self.index(
+      of: message.sender?.handle ?? "(you)", platform: platform, &senders, &senderByName, &senderByKey)
+    senders[sender].count(at: stamp, hit: hit)
+    if senders[sender].displayName == nil { senders[sender].displayName = message.sender?.displayName }
+    let thread = Self.index(of: message.thread ?? "(none)", platform: platform, &threads, &threadByName, &threadByKey)
+    threads[thread].count(at: stamp, hit: hit)
+    threads[thread].people.insert(sender)
+    if lastEntry?.format != message.format || lastEntry?.entry != message.entryPath {
+      formats[message.format, default: ([], 0)].entries.insert(message.entryPath)
+      lastEntry = (message.format, message.entryPath)
+    }
     formats[message.format, default: ([], 0)].messages += 1
+  }
+
+  /// The index of the tally for `name`, made on first sight. Names with the same handle key
+  /// share a tally, labelled with the name first seen.
+  private static func index(
+    of name: String, platform: Platform, _ tallies: inout [Tally], _ byName: inout [Key: Int], _ byKey: inout [Key: Int]
+  ) -> Int {
+    let named = Key(platform: platform, name: name)
+    if let index = byName[named] { return index }
+    let keyed = Key(platform: platform, name: CaseStore.handleKey(name, platform: platform))
+    let index: Int
+    if let existing = byKey[keyed] {
+      index = existing
+    } else {
+      index = tallies.count
+      tallies.append(Tally(platform: platform, label: name))
+      byKey[keyed] = index
+    }
+    byName[named] = index
+    return index
   }
 
   /// The report, busiest threads and senders first.
@@ -122,14 +168,14 @@ public struct ScanAccumulator {
       formats: formats.map { ScanReport.FormatCount(format: $0.key, entries: $0.value.entries.count, messages: $0.value.messages) }
         .sorted { $0.format < $1.format },
       messages: total,
-      threads: threads.map { key, tally in
+      threads: threads.map { tally in
         ScanReport.ThreadSummary(
-          platform: key.platform, thread: tally.label, messages: tally.messages, senders: tally.people.count,
+          platform: tally.platform.rawValue, thread: tally.label, messages: tally.messages, senders: tally.people.count,
           first: tally.firstStamp, last: tally.lastStamp, hits: tally.hits)
       }.sorted(by: Self.busiestFirst(\.messages, \.thread)),
-      senders: senders.map { key, tally in
+      senders: senders.map { tally in
         ScanReport.SenderSummary(
-          platform: key.platform, sender: tally.label, displayName: tally.displayName, messages: tally.messages,
+          platform: tally.platform.rawValue, sender: tally.label, displayName: tally.displayName, messages: tally.messages,
           first: tally.firstStamp, last: tally.lastStamp, hits: tally.hits)
       }.sorted(by: Self.busiestFirst(\.messages, \.sender)),
       hits: hits, warnings: warnings)

@@ -20,7 +20,7 @@ enum Canonical {
       if let skippingPrefix, column.hasPrefix(skippingPrefix) { continue }
       pairs.append((column, value))
     }
-    pairs.sort { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
+    pairs.sort { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
     var out = "{"
     for (index, (column, value)) in pairs.enumerated() {
       if index > 0 { out += "," }
@@ -34,7 +34,7 @@ enum Canonical {
 
   /// The canonical text of an object made of text and integer fields.
   static func object(_ fields: [(String, CanonicalField)]) -> String {
-    let sorted = fields.sorted { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
+    let sorted = fields.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
     var out = "{"
     for (index, (key, value)) in sorted.enumerated() {
       if index > 0 { out += "," }
@@ -62,6 +62,13 @@ enum Canonical {
 
   static func appendString(_ text: String, to out: inout String) {
     out += "\""
+    // Most text has nothing to escape: append it whole. The test is on UTF-8 bytes, where `"`,
+    // `\` and control characters are single bytes that never occur inside a multi-byte scalar.
+    if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+      out += text
+      out += "\""
+      return
+    }
     for scalar in text.unicodeScalars {
       switch scalar {
       case "\"": out += "\\\""

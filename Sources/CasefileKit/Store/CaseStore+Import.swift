@@ -36,11 +36,22 @@ public struct ImportFilter: Sendable {
       wantedKeys[platform] = Set(wanted.map { CaseStore.handleKey($0, platform: platform) })
       threadKeys[platform] = thread.map { CaseStore.handleKey($0, platform: platform) }
     }
+    // Whether a handle or display name is one of the wanted senders, remembered per name: an
+    // export has millions of messages but only thousands of distinct senders.
+    let known = SenderMemo()
+    func isWanted(_ name: String, _ platform: Platform) -> Bool {
+      let memoKey = SenderMemo.Key(platform: platform, name: name)
+      if let answer = known.answers[memoKey] { return answer }
+      let answer = wantedKeys[platform]?.contains(CaseStore.handleKey(name, platform: platform)) == true
+      if known.answers.count >= SenderMemo.limit { known.answers.removeAll(keepingCapacity: true) }
+      known.answers[memoKey] = answer
+      return answer
+    }
     return { message in
       if !wanted.isEmpty {
-        guard let sender = message.sender, let keys = wantedKeys[message.platform] else { return false }
-        guard keys.contains(CaseStore.handleKey(sender.handle, platform: message.platform))
-          || sender.displayName.map({ keys.contains(CaseStore.handleKey($0, platform: message.platform)) }) == true
+        guard let sender = message.sender else { return false }
+        guard isWanted(sender.handle, message.platform)
+          || sender.displayName.map({ isWanted($0, message.platform) }) == true
         else { return false }
       }
       if let threadKey = threadKeys[message.platform] ?? nil,
@@ -57,6 +68,17 @@ public struct ImportFilter: Sendable {
       return true
     }
   }
+}
+
+/// The answers of a compiled filter's sender test, by platform and name as the message gives it.
+private final class SenderMemo {
+  struct Key: Hashable {
+    var platform: Platform
+    var name: String
+  }
+  /// Past this many names the memo starts again, so that memory stays bounded.
+  static let limit = 100_000
+  var answers: [Key: Bool] = [:]
 }
 
 /// Something an import noticed that the doctor should know, such as a lossy HTML parse.
@@ -231,12 +253,15 @@ extension CaseStore {
       ("recipients", message.recipients.isEmpty ? nil : message.recipients.joined(separator: "\n")),
       ("details", details),
     ])
+    // The fragment is copied out of the read buffers here, once: only kept messages pay for it.
+    let fragment = message.fragment
     _ = try context.insert(db, "provenance", [
       ("evidence_id", evidenceID), ("import_id", importID), ("format", message.format),
-      ("archive_sha256", source.sha256), ("entry_path", message.entryPath), ("fragment", message.fragment),
-      ("fragment_sha256", Digest.sha256Hex(message.fragment)),
+      ("archive_sha256", source.sha256), ("entry_path", message.entryPath), ("fragment", fragment),
+      ("fragment_sha256", Digest.sha256Hex(fragment)),
     ])
-    for media in message.media {
+    // Media a format deferred are read now; if they cannot be, the import fails as a whole.
+    for media in try message.loadMedia() {
       switch media.content {
       case .inline(let bytes):
         let stored = try blobs.put(data: bytes)

@@ -8,11 +8,13 @@ public enum Digest {
     hex(SHA256.hash(data: bytes))
   }
 
+  private static let hexDigits = Array("0123456789abcdef".utf8)
+
   /// Lowercase hex of any byte sequence.
   public static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-    let digits = Array("0123456789abcdef".utf8)
+    let digits = hexDigits
     var out = [UInt8]()
-    out.reserveCapacity(64)
+    out.reserveCapacity(Swift.max(64, bytes.underestimatedCount * 2))
     for byte in bytes {
       out.append(digits[Int(byte >> 4)])
       out.append(digits[Int(byte & 0x0f)])

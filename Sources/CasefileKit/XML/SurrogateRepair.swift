@@ -14,7 +14,7 @@ public struct SurrogateRepair: Sendable {
   /// A reference that has started but not ended at the end of the last chunk.
   private var carry: [UInt8] = []
   /// A high half whose low half may follow.
-  private var pendingHigh: (value: UInt32, text: [UInt8])?
+  private var pendingHigh: UInt32?
   /// How many references were rewritten.
   public private(set) var repairs = 0
 
@@ -29,56 +29,97 @@ public struct SurrogateRepair: Sendable {
   }
 
   /// Feeds the next chunk and returns the bytes that are now final.
+  ///
+  /// One pass: `memchr` finds each `&`, and bytes are copied only from the first reference that
+  /// changes on; a chunk with nothing to rewrite comes back as it went in, uncopied.
   public mutating func push(_ chunk: Data) -> Data {
+    if carry.isEmpty {
+      return chunk.withUnsafeBytes { raw in repair(raw.bindMemory(to: UInt8.self), original: chunk) }
+    }
     var input = carry
     carry = []
     input.append(contentsOf: chunk)
-    var out = Data()
-    out.reserveCapacity(input.count)
-    var index = 0
+    return input.withUnsafeBufferPointer { repair($0, original: nil) }
+  }
+
+  /// Repairs `input`, holding back a reference cut off at its end. `original` is `input` as
+  /// `Data` where there is one, handed back as it is when nothing changes.
+  private mutating func repair(_ input: UnsafeBufferPointer<UInt8>, original: Data?) -> Data {
+    guard let p = input.baseAddress, !input.isEmpty else { return Data() }
     let count = input.count
-    while index < count {
-      let byte = input[index]
-      guard byte == UInt8(ascii: "&") else {
-        flushPending(into: &out)
-        // Copy the run up to the next '&' in one go.
-        var end = index + 1
-        while end < count && input[end] != UInt8(ascii: "&") { end += 1 }
-        out.append(contentsOf: input[index..<end])
-        index = end
-        continue
+    // Made at the first change; `input[..<copied]` is then in it.
+    var out: Data?
+    var copied = 0
+    func copy(upTo end: Int) {
+      if out == nil {
+        out = Data()
+        out!.reserveCapacity(count + 16)
       }
-      switch Self.scanReference(input, at: index) {
+      if end > copied { out!.append(p + copied, count: end - copied) }
+      copied = end
+    }
+    var index = 0
+    while index < count {
+      let amp = memchr(p + index, Int32(UInt8(ascii: "&")), count - index)
+        .map { p.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? count
+      if amp > index && pendingHigh != nil {
+        // A high half followed by anything but a low half stands alone.
+        copy(upTo: index)
+        flushPending(into: &out!)
+      }
+      index = amp
+      guard amp < count else { break }
+      switch Self.scanReference(input, at: amp) {
       case .incomplete:
-        carry = Array(input[index...])
-        return out
+        copy(upTo: amp)
+        carry = Array(input[amp...])
+        return out!
       case .notReference:
-        flushPending(into: &out)
-        out.append(byte)
-        index += 1
-      case .reference(let value, let end):
-        let text = Array(input[index..<end])
-        index = end
-        if (0xD800...0xDBFF).contains(value) {
-          flushPending(into: &out)
-          pendingHigh = (value, text)
-        } else if (0xDC00...0xDFFF).contains(value) {
-          if let high = pendingHigh {
-            let scalar = 0x10000 + ((high.value - 0xD800) << 10) + (value - 0xDC00)
-            out.append(contentsOf: Array("&#\(scalar);".utf8))
-            pendingHigh = nil
-            repairs += 1
-          } else {
-            out.append(contentsOf: Array("&#65533;".utf8))
-            repairs += 1
-          }
-        } else {
-          flushPending(into: &out)
-          out.append(contentsOf: text)
+        if pendingHigh != nil {
+          copy(upTo: amp)
+          flushPending(into: &out!)
         }
+        index = amp + 1
+      case .reference(let value, let end):
+        if (0xD800...0xDBFF).contains(value) {
+          copy(upTo: amp)
+          flushPending(into: &out!)
+          pendingHigh = value
+          copied = end
+        } else if (0xDC00...0xDFFF).contains(value) {
+          copy(upTo: amp)
+          if let high = pendingHigh {
+            Self.appendReference(to: &out!, 0x10000 + ((high - 0xD800) << 10) + (value - 0xDC00))
+            pendingHigh = nil
+          } else {
+            out!.append(contentsOf: Self.replacement)
+          }
+          repairs += 1
+          copied = end
+        } else if pendingHigh != nil {
+          copy(upTo: amp)
+          flushPending(into: &out!)
+        }
+        index = end
       }
     }
-    return out
+    guard out != nil else { return original ?? Data(input) }
+    copy(upTo: count)
+    return out!
+  }
+
+  /// `&#65533;`, the reference that replaces a lone half.
+  private static let replacement = Array("&#65533;".utf8)
+
+  /// Appends `&#N;` for a code point, in decimal.
+  private static func appendReference(to out: inout Data, _ scalar: UInt32) {
+    var digits: [UInt8] = []
+    var rest = scalar
+    repeat {
+      digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
+      rest /= 10
+    } while rest > 0
+    out.append(contentsOf: [UInt8(ascii: "&"), UInt8(ascii: "#")] + digits.reversed() + [UInt8(ascii: ";")])
   }
 
   /// Returns what is still held back, at the end of the input.
@@ -93,7 +134,7 @@ public struct SurrogateRepair: Sendable {
   /// A high half not followed by a low half stands alone: it becomes U+FFFD.
   private mutating func flushPending(into out: inout Data) {
     if pendingHigh != nil {
-      out.append(contentsOf: Array("&#65533;".utf8))
+      out.append(contentsOf: Self.replacement)
       pendingHigh = nil
       repairs += 1
     }
@@ -106,7 +147,7 @@ public struct SurrogateRepair: Sendable {
   }
 
   /// Reads `&#NNN;` or `&#xHHH;` at `start`. References longer than 12 bytes are not ours.
-  private static func scanReference(_ bytes: [UInt8], at start: Int) -> Scan {
+  private static func scanReference(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Scan {
     var index = start + 1
     guard index < bytes.count else { return .incomplete }
     guard bytes[index] == UInt8(ascii: "#") else { return .notReference }

@@ -39,9 +39,16 @@ final class XMLIssueCollector {
   /// The messages libxml2 repeats can be many; keep the first few hundred.
   static let limit = 500
 
+  /// Whether an issue at ERROR level or above, or a DOCTYPE, may have been seen: a cheap test
+  /// before ``failure(at:)``, which a streaming reader asks after every node.
+  var mayFail: Bool { sawDTD || firstError != nil }
+  /// The first issue at ERROR level or above, kept even when the list is full of warnings.
+  private var firstError: XMLIssue?
+
   func add(_ error: UnsafePointer<xmlError>) {
-    guard issues.count < Self.limit else { return }
     let raw = error.pointee
+    let isError = raw.level == XML_ERR_ERROR || raw.level == XML_ERR_FATAL
+    guard issues.count < Self.limit || (isError && firstError == nil) else { return }
     let level: XMLIssue.Level =
       switch raw.level {
       case XML_ERR_FATAL: .fatal
@@ -49,9 +56,11 @@ final class XMLIssueCollector {
       default: .warning
       }
     let message = raw.message.map { String(cString: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown error"
-    issues.append(XMLIssue(
+    let issue = XMLIssue(
       level: level, code: Int(raw.code), message: message, line: raw.line > 0 ? Int(raw.line) : nil,
-      column: raw.int2 > 0 ? Int(raw.int2) : nil))
+      column: raw.int2 > 0 ? Int(raw.int2) : nil)
+    if isError && firstError == nil { firstError = issue }
+    if issues.count < Self.limit { issues.append(issue) }
   }
 
   var worst: XMLIssue.Level? { issues.map(\.level).max() }
@@ -61,7 +70,7 @@ final class XMLIssueCollector {
     if sawDTD {
       return CasefileError(.xmlDTD, "DTD not allowed: the file has a DOCTYPE, which casefile never reads", location: location)
     }
-    guard let first = issues.first(where: { $0.level >= .error }) else { return nil }
+    guard let first = firstError else { return nil }
     var located = location
     located.line = first.line
     return CasefileError(.xmlMalformed, "the XML is not well-formed: \(first.message)", location: located)

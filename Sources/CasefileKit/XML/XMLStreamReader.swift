@@ -26,14 +26,16 @@ public final class XMLStreamReader {
   /// Where the reader's bytes come from, and the repair applied to them on the way in.
   final class Input {
     let source: (Int) throws -> Data?
-    var repair = SurrogateRepair()
+    /// Nil when the source's bytes were repaired already.
+    var repair: SurrogateRepair?
     var pending = Data()
     var pendingOffset = 0
     var ended = false
     var error: Error?
 
-    init(source: @escaping (Int) throws -> Data?) {
+    init(source: @escaping (Int) throws -> Data?, repairs: Bool) {
       self.source = source
+      repair = repairs ? SurrogateRepair() : nil
     }
 
     /// Fills `buffer` with up to `capacity` repaired bytes; 0 at the end, -1 on failure.
@@ -44,9 +46,9 @@ public final class XMLStreamReader {
           pending = Data()
           pendingOffset = 0
           if let chunk = try source(1 << 16) {
-            pending = repair.push(chunk)
+            pending = repair?.push(chunk) ?? chunk
           } else {
-            pending = repair.finish()
+            pending = repair?.finish() ?? Data()
             ended = true
           }
         }
@@ -65,11 +67,17 @@ public final class XMLStreamReader {
   }
 
   /// Reads from `source`, which returns the next chunk of at most the given size, or nil at the
-  /// end. `location` names the file and entry in errors.
-  public init(location: CasefileError.Location, source: @escaping (Int) throws -> Data?) throws {
+  /// end. `location` names the file and entry in errors. `encoding` overrides the document's own
+  /// declaration (for re-reading a fragment cut from a document in another encoding).
+  /// `surrogatesRepaired` says the source has been through ``SurrogateRepair`` already (a caller
+  /// that does it on another thread); otherwise the reader repairs the bytes itself.
+  public init(
+    location: CasefileError.Location, encoding: String? = nil, surrogatesRepaired: Bool = false,
+    source: @escaping (Int) throws -> Data?
+  ) throws {
     _ = XMLRuntime.ready
     self.location = location
-    input = Input(source: source)
+    input = Input(source: source, repairs: !surrogatesRepaired)
     inputBox = Unmanaged.passRetained(input)
     collectorBox = Unmanaged.passRetained(collector)
     let read: xmlInputReadCallback = { context, buffer, length in
@@ -79,7 +87,7 @@ public final class XMLStreamReader {
     let close: xmlInputCloseCallback = { _ in 0 }
     guard
       let reader = xmlReaderForIO(
-        read, close, inputBox.toOpaque(), location.entry ?? location.file, nil, XMLTree.xmlOptions)
+        read, close, inputBox.toOpaque(), location.entry ?? location.file, encoding, XMLTree.xmlOptions)
     else {
       inputBox.release()
       collectorBox.release()
@@ -133,7 +141,8 @@ public final class XMLStreamReader {
     if let error = input.error {
       throw error
     }
-    if let failure = collector.failure(at: here) {
+    // The location (with its line) is only worked out once something has gone wrong.
+    if collector.mayFail, let failure = collector.failure(at: here) {
       throw failure
     }
     if result < 0 {
@@ -164,6 +173,18 @@ public final class XMLStreamReader {
   /// The current node's local name.
   public var localName: String {
     xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? ""
+  }
+
+  /// Whether the current node's local name is `name`, without making a string.
+  public func localNameIs(_ name: StaticString) -> Bool {
+    guard let current = xmlTextReaderConstLocalName(reader) else { return false }
+    return strcmp(UnsafeRawPointer(current).assumingMemoryBound(to: CChar.self),
+      UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)) == 0
+  }
+
+  /// The document's encoding as declared or detected (e.g. `UTF-8`), once the reader has begun.
+  public var encoding: String? {
+    xmlTextReaderConstEncoding(reader).map { String(cString: $0) }
   }
 
   /// The depth of the current node (the root element is 0).
@@ -206,6 +227,30 @@ public final class XMLStreamReader {
     return values
   }
 
+  /// Hands `body` the index in `names` and the value, as libxml2 holds it (NUL-terminated UTF-8,
+  /// valid only during the call), of each named attribute the current element has. Nothing is
+  /// copied: a reader decides what to turn into a string, and a multi-megabyte base64 value it
+  /// does not ask for costs nothing here.
+  public func forEachAttribute(_ names: AttributeNames, _ body: (Int, UnsafePointer<UInt8>) throws -> Void) rethrows {
+    guard xmlTextReaderMoveToFirstAttribute(reader) == 1 else { return }
+    defer { _ = xmlTextReaderMoveToElement(reader) }
+    repeat {
+      guard let name = xmlTextReaderConstName(reader) else { continue }
+      let first = name.pointee
+      for index in names.cNames.indices where names.firstBytes[index] == first {
+        let matches = names.cNames[index].withUnsafeBufferPointer { wanted in
+          strcmp(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self), wanted.baseAddress!) == 0
+        }
+        if matches {
+          if let value = xmlTextReaderConstValue(reader) {
+            try body(index, UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self))
+          }
+          break
+        }
+      }
+    } while xmlTextReaderMoveToNextAttribute(reader) == 1
+  }
+
   /// Every attribute of the current element, in document order.
   public var attributes: [(name: String, value: String)] {
     var out: [(String, String)] = []
@@ -231,9 +276,12 @@ public final class XMLStreamReader {
 public struct AttributeNames: Sendable {
   public let names: [String]
   let cNames: [[CChar]]
+  /// The first byte of each name, to pass over most attributes without a `strcmp`.
+  let firstBytes: [UInt8]
 
   public init(_ names: [String]) {
     self.names = names
     cNames = names.map { Array($0.utf8CString) }
+    firstBytes = names.map { $0.utf8.first ?? 0 }
   }
 }

@@ -102,4 +102,97 @@ func readMessages(_ text: String, entry: String = "sms-20261120.xml", chunk: Int
     #expect(noDate?.message.contains("no usable date") == true)
     #expect(noDate?.location?.line == 2)
   }
+
+  @Test func mediaAreReadFromTheFragmentOnlyWhenAskedFor() throws {
+    for chunk in [1, 97, 1 << 16] {
+      let mms = try readMessages(SMSFixtures.sms, chunk: chunk)[4]
+      #expect(mms.hasMedia)
+      let loaded = try mms.loadMedia()
+      #expect(loaded == mms.media, "chunk \(chunk)")
+      #expect(loaded.first?.content == .inline(Data(base64Encoded: SMSFixtures.pngBase64)!), "chunk \(chunk)")
+    }
+  }
+
+  @Test func lazyFragmentsAreTheFilesExactBytes() throws {
+    let file = Data(SMSFixtures.sms.utf8)
+    for chunk in [1, 5, 97] {
+      for message in try readMessages(SMSFixtures.sms, chunk: chunk) {
+        #expect(message.rawFragment.count == message.fragment.count)
+        #expect(message.fragment.startIndex == 0)
+        #expect(file.range(of: message.fragment) != nil, "chunk \(chunk)")
+      }
+    }
+  }
+
+  @Test func deferredMediaAreReadInTheDocumentsEncoding() throws {
+    // A Latin-1 file: the fragment alone has no declaration, so it must be read as Latin-1.
+    let png = SMSFixtures.pngBase64
+    var bytes = Data("<?xml version='1.0' encoding='ISO-8859-1'?>\n<smses count='1'>\n".utf8)
+    bytes.append(Data("<mms date='1795206600000' msg_box='1' address='+447700900123' contact_name='Se".utf8))
+    bytes.append(0xE1)  // á in Latin-1
+    bytes.append(Data("n'><parts><part seq='0' ct='image/png' name='x.png' data='\(png)'/></parts></mms>\n</smses>\n".utf8))
+    var rest = bytes[...]
+    var out: [ImportedMessage] = []
+    let input = FormatInput(entryPath: "sms-1.xml", sourcePath: "/exports/sms-1.xml", sourceZone: TimeZone(identifier: "UTC")!) { _ in
+      guard !rest.isEmpty else { return nil }
+      defer { rest = rest.dropFirst(50) }
+      return Data(rest.prefix(50))
+    }
+    try SMSBackupFormat().messages(input) { out.append($0) }
+    #expect(out.count == 1)
+    #expect(out[0].sender?.displayName == "Seán")
+    #expect(try out[0].loadMedia().first?.content == .inline(Data(base64Encoded: png)!))
+    #expect(bytes.range(of: out[0].fragment) != nil)
+  }
+
+  /// The parse runs on a worker thread: failures on either side must stop it and come out in order.
+  @Test func failuresOnEitherSideOfTheWorkerThread() throws {
+    struct Stop: Error {}
+    // The consumer gives up: the error comes out and the worker is stopped.
+    var seen = 0
+    let input = { (chunk: Int) -> FormatInput in
+      var bytes = Data(SMSFixtures.sms.utf8)[...]
+      return FormatInput(entryPath: "sms-1.xml", sourcePath: "/exports/sms-1.xml", sourceZone: TimeZone(identifier: "UTC")!) { _ in
+        guard !bytes.isEmpty else { return nil }
+        defer { bytes = bytes.dropFirst(chunk) }
+        return Data(bytes.prefix(chunk))
+      }
+    }
+    #expect(throws: Stop.self) {
+      try SMSBackupFormat().messages(input(13)) { _ in
+        seen += 1
+        if seen == 2 { throw Stop() }
+      }
+    }
+    #expect(seen == 2)
+
+    // The input fails part way.
+    var offset = 0
+    let failing = FormatInput(entryPath: "sms-1.xml", sourcePath: "/exports/sms-1.xml", sourceZone: TimeZone(identifier: "UTC")!) { _ in
+      offset += 1
+      if offset > 5 { throw Stop() }
+      return Data(SMSFixtures.sms.utf8.dropFirst((offset - 1) * 100).prefix(100))
+    }
+    #expect(throws: Stop.self) { try SMSBackupFormat().messages(failing) { _ in } }
+
+    // A parse error after some records: those come first, then the error. (libxml2 reads ahead,
+    // so the last records before the damage may not be reached, as on one thread.)
+    let broken = SMSFixtures.sms.replacingOccurrences(of: "</smses>", with: "<sms date='1'></smses>")
+    var before = 0
+    let error = #expect(throws: CasefileError.self) { try SMSBackupFormat().messages(input(50).withText(broken)) { _ in before += 1 } }
+    #expect(error?.code == .xmlMalformed)
+    #expect((5...7).contains(before))
+  }
+}
+
+extension FormatInput {
+  /// The same input over other text, in chunks of 50 bytes.
+  fileprivate func withText(_ text: String) -> FormatInput {
+    var bytes = Data(text.utf8)[...]
+    return FormatInput(entryPath: entryPath, sourcePath: sourcePath, sourceZone: sourceZone) { _ in
+      guard !bytes.isEmpty else { return nil }
+      defer { bytes = bytes.dropFirst(50) }
+      return Data(bytes.prefix(50))
+    }
+  }
 }

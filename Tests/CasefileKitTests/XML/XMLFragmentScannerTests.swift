@@ -51,4 +51,18 @@ import Testing
     #expect(scanner.nextFragment().map { String(decoding: $0, as: UTF8.self) } == "<wp:comment a='1'><x>y</x></wp:comment>")
     #expect(scanner.nextFragment() == nil)
   }
+
+  @Test func rawFragmentsSpanChunksAndCopyOnlyWhenAsked() {
+    let bytes = Data(backup.utf8)
+    var scanner = XMLFragmentScanner(depth: 1)
+    var raw: [RawFragment] = []
+    var offset = 0
+    while offset < bytes.count {
+      scanner.push(bytes.subdata(in: offset..<min(offset + 7, bytes.count)))
+      offset += 7
+      while let fragment = scanner.nextRawFragment() { raw.append(fragment) }
+    }
+    #expect(raw.map { String(decoding: $0.bytes, as: UTF8.self) } == expected)
+    #expect(raw.map(\.count) == expected.map(\.utf8.count))
+  }
 }

@@ -26,155 +26,363 @@ public struct SMSBackupFormat: ExportFormat {
   }
 
   public func messages(_ input: FormatInput, emit: (ImportedMessage) throws -> Void) throws {
+    // libxml2 parses on a worker thread and sends back the records' values; this thread reads
+    // the file, cuts the raw fragments from the original bytes, repairs surrogate references
+    // for the parser, and makes and hands on the messages, in document order.
     var scanner = XMLFragmentScanner(depth: 1)
-    let reader = try XMLStreamReader(location: input.location) { max in
-      guard let chunk = try input.read(max) else { return nil }
-      scanner.push(chunk)
-      return chunk
-    }
+    var repair = SurrogateRepair()
+    var repairFinished = false
+    let location = input.location
+    try ParsePipeline.run(
+      read: {
+        guard let chunk = try input.read(1 << 16) else {
+          guard !repairFinished else { return nil }
+          repairFinished = true
+          return repair.finish()
+        }
+        scanner.push(chunk)
+        return repair.push(chunk)
+      },
+      parse: { source, deliver in try Self.readRecords(location: location, source: source, deliver: deliver) },
+      consume: { records in
+        for record in records {
+          // The scanner saw every byte before the parser did, so the fragment is ready.
+          guard let fragment = scanner.nextRawFragment() else {
+            var here = location
+            here.line = record.line
+            throw CasefileError(.internalError, "the record's raw bytes could not be located", location: here)
+          }
+          try finish(record, fragment: fragment, input: input, emit: emit)
+        }
+      })
+  }
+
+  /// Reads the records of a file with libxml2's reader, in batches, checking the root.
+  static func readRecords(
+    location: CasefileError.Location, source: @escaping () throws -> Data?, deliver: ([Record]) throws -> Void
+  ) throws {
+    let reader = try XMLStreamReader(location: location, surrogatesRepaired: true) { _ in try source() }
+    var batch: [Record] = []
     var open: Record?
     var sawRoot = false
-    while try reader.next() {
-      switch reader.nodeType {
-      case .element:
-        switch reader.depth {
-        case 0:
-          guard reader.localName == "smses" || reader.localName == "calls" else {
-            throw CasefileError(
-              .badExport, "this is not an SMS Backup & Restore file: its root is <\(reader.localName)>", location: reader.here)
+    // The document's encoding, for re-reading an MMS's fragment on its own; known once the
+    // reader is past the XML declaration.
+    var encoding: String??
+    do {
+      while try reader.next() {
+        switch reader.nodeType {
+        case .element:
+          switch reader.depth {
+          case 0:
+            guard reader.localNameIs("smses") || reader.localNameIs("calls") else {
+              throw CasefileError(
+                .badExport, "this is not an SMS Backup & Restore file: its root is <\(reader.localName)>",
+                location: reader.here)
+            }
+            sawRoot = true
+          case 1:
+            if encoding == nil { encoding = .some(reader.encoding) }
+            var record = Record(kind: Self.kind(reader), line: reader.here.line)
+            record.encoding = encoding ?? nil
+            if record.kind == .other {
+              record.otherName = reader.localName
+            } else {
+              Self.read(&record, from: reader)
+            }
+            if reader.isEmptyElement {
+              batch.append(record)
+            } else {
+              open = record
+            }
+          default:
+            guard open != nil else { break }
+            if reader.localNameIs("part") {
+              open!.parts.append(Self.part(reader))
+            } else if reader.localNameIs("addr") {
+              open!.addrs.append(Self.addr(reader))
+            }
           }
-          sawRoot = true
-        case 1:
-          let name = reader.localName
-          let record = Record(name: name, attributes: Self.attributes(reader, Self.recordAttributes[name]), line: reader.here.line)
-          if reader.isEmptyElement {
-            try finish(record, fragment: nextFragment(&scanner, reader), input: input, emit: emit)
-          } else {
-            open = record
+        case .endElement where reader.depth == 1:
+          if let record = open {
+            open = nil
+            batch.append(record)
           }
         default:
-          if open != nil, reader.localName == "part" {
-            open!.parts.append(Self.attributes(reader, Self.partAttributes))
-          } else if open != nil, reader.localName == "addr" {
-            open!.addrs.append(Self.attributes(reader, Self.addrAttributes))
-          }
+          break
         }
-      case .endElement where reader.depth == 1:
-        if let record = open {
-          open = nil
-          try finish(record, fragment: nextFragment(&scanner, reader), input: input, emit: emit)
+        if batch.count >= 64 {
+          try deliver(batch)
+          batch.removeAll(keepingCapacity: true)
         }
-      default:
-        break
       }
+    } catch {
+      // What was read before the error is handed on first, as a reader on one thread would.
+      if !batch.isEmpty { try? deliver(batch) }
+      throw error
     }
+    if !batch.isEmpty { try deliver(batch) }
     guard sawRoot else {
-      throw CasefileError(.badExport, "the file holds no <smses> or <calls> element", location: input.location)
+      throw CasefileError(.badExport, "the file holds no <smses> or <calls> element", location: location)
     }
   }
 
-  /// One `<sms>`, `<mms>` or `<call>` with what was read inside it.
-  struct Record {
-    var name: String
-    var attributes: [String: String]
+  /// One `<sms>`, `<mms>` or `<call>` with what was read inside it. Only the attributes the
+  /// reading uses are turned into strings; `null` and empty values are left nil.
+  struct Record: Sendable {
+    enum Kind: Sendable { case sms, mms, call, other }
+    var kind: Kind
     var line: Int?
-    var parts: [[String: String]] = []
-    var addrs: [[String: String]] = []
+    /// The document's encoding, for reading the record's fragment again on its own.
+    var encoding: String?
+    /// The element's name, for an element that is none of the three.
+    var otherName = ""
+    var address: String?
+    var date: String?
+    /// `type` of an SMS or a call.
+    var type: String?
+    var body: String?
+    var contactName: String?
+    var msgBox: String?
+    var number: String?
+    var duration: String?
+    var parts: [Part] = []
+    var addrs: [(address: String?, type: String?)] = []
+
+    var name: String {
+      switch kind {
+      case .sms: "sms"
+      case .mms: "mms"
+      case .call: "call"
+      case .other: otherName
+      }
+    }
+  }
+
+  /// One `<part>` of an MMS. Its base64 `data` is not read here, only whether it has one: the
+  /// bytes are read again from the record's fragment if the message is kept.
+  struct Part: Sendable {
+    var seq: String?
+    var ct: String?
+    var name: String?
+    var cl: String?
+    var text: String?
+    var hasData = false
+  }
+
+  static func kind(_ reader: XMLStreamReader) -> Record.Kind {
+    if reader.localNameIs("sms") { return .sms }
+    if reader.localNameIs("mms") { return .mms }
+    if reader.localNameIs("call") { return .call }
+    return .other
   }
 
   /// The attributes each element's reading uses; the rest are never turned into strings.
-  static let recordAttributes: [String: AttributeNames] = [
-    "sms": AttributeNames(["address", "date", "type", "body", "contact_name"]),
-    "mms": AttributeNames(["address", "date", "msg_box", "contact_name"]),
-    "call": AttributeNames(["number", "date", "type", "duration", "contact_name"]),
-  ]
+  static let smsAttributes = AttributeNames(["address", "date", "type", "body", "contact_name"])
+  static let mmsAttributes = AttributeNames(["address", "date", "msg_box", "contact_name"])
+  static let callAttributes = AttributeNames(["number", "date", "type", "duration", "contact_name"])
   static let partAttributes = AttributeNames(["seq", "ct", "name", "cl", "text", "data"])
   static let addrAttributes = AttributeNames(["address", "type"])
+  static let dataAttribute = AttributeNames(["data"])
 
-  /// The named attributes that have a value: the app writes `null` or nothing for missing ones.
-  static func attributes(_ reader: XMLStreamReader, _ names: AttributeNames?) -> [String: String] {
-    guard let names else { return [:] }
-    var out: [String: String] = [:]
-    for (name, value) in zip(names.names, reader.attributes(names)) {
-      if let value, value != "null", !value.isEmpty { out[name] = value }
-    }
-    return out
+  /// A value as a string, or nil where the app wrote `null` or nothing.
+  static func value(_ bytes: UnsafePointer<UInt8>) -> String? {
+    if bytes[0] == 0 || isNull(bytes) { return nil }
+    return String(cString: bytes)
   }
 
-  private func nextFragment(_ scanner: inout XMLFragmentScanner, _ reader: XMLStreamReader) throws -> Data {
-    guard let fragment = scanner.nextFragment() else {
-      throw CasefileError(.internalError, "the record's raw bytes could not be located", location: reader.here)
-    }
-    return fragment
+  /// Whether a value is the literal `null`.
+  static func isNull(_ bytes: UnsafePointer<UInt8>) -> Bool {
+    bytes[0] == UInt8(ascii: "n") && bytes[1] == UInt8(ascii: "u") && bytes[2] == UInt8(ascii: "l")
+      && bytes[3] == UInt8(ascii: "l") && bytes[4] == 0
   }
 
-  private func finish(_ record: Record, fragment: Data, input: FormatInput, emit: (ImportedMessage) throws -> Void) throws {
+  /// Whether a value is `(Unknown)`, which the app writes for a number with no contact.
+  static func isUnknownContact(_ bytes: UnsafePointer<UInt8>) -> Bool {
+    strcmp(UnsafeRawPointer(bytes).assumingMemoryBound(to: CChar.self), "(Unknown)") == 0
+  }
+
+  /// Reads the attributes of a record's element.
+  static func read(_ record: inout Record, from reader: XMLStreamReader) {
+    switch record.kind {
+    case .sms:
+      reader.forEachAttribute(smsAttributes) { index, bytes in
+        switch index {
+        case 0: record.address = value(bytes)
+        case 1: record.date = value(bytes)
+        case 2: record.type = value(bytes)
+        case 3: record.body = value(bytes)
+        default: record.contactName = isUnknownContact(bytes) ? nil : value(bytes)
+        }
+      }
+    case .mms:
+      reader.forEachAttribute(mmsAttributes) { index, bytes in
+        switch index {
+        case 0: record.address = value(bytes)
+        case 1: record.date = value(bytes)
+        case 2: record.msgBox = value(bytes)
+        default: record.contactName = isUnknownContact(bytes) ? nil : value(bytes)
+        }
+      }
+    case .call:
+      reader.forEachAttribute(callAttributes) { index, bytes in
+        switch index {
+        case 0: record.number = value(bytes)
+        case 1: record.date = value(bytes)
+        case 2: record.type = value(bytes)
+        case 3: record.duration = value(bytes)
+        default: record.contactName = isUnknownContact(bytes) ? nil : value(bytes)
+        }
+      }
+    case .other:
+      break
+    }
+  }
+
+  static func part(_ reader: XMLStreamReader) -> Part {
+    var part = Part()
+    reader.forEachAttribute(partAttributes) { index, bytes in
+      switch index {
+      case 0: part.seq = value(bytes)
+      case 1: part.ct = value(bytes)
+      case 2: part.name = value(bytes)
+      case 3: part.cl = value(bytes)
+      case 4: part.text = value(bytes)
+      default: part.hasData = bytes[0] != 0 && !isNull(bytes)
+      }
+    }
+    return part
+  }
+
+  static func addr(_ reader: XMLStreamReader) -> (address: String?, type: String?) {
+    var addr: (address: String?, type: String?) = (nil, nil)
+    reader.forEachAttribute(addrAttributes) { index, bytes in
+      if index == 0 { addr.address = value(bytes) } else { addr.type = value(bytes) }
+    }
+    return addr
+  }
+
+  /// A media part of an MMS: its name and type, and the index of its `<part>` among the
+  /// record's parts if it has data to read.
+  struct MediaItem: Sendable {
+    var name: String
+    var mediaType: String
+    var partIndex: Int?
+  }
+
+  private func finish(
+    _ record: Record, fragment: RawFragment, input: FormatInput, emit: (ImportedMessage) throws -> Void
+  ) throws {
+    let encoding = record.encoding
     var location = input.location
     location.line = record.line
-    let attrs = record.attributes
     func fail(_ why: String) -> CasefileError {
       CasefileError(.badExport, "<\(record.name)> \(why)", location: location)
     }
-    guard let dateText = attrs["date"], let date = Int64(dateText) else { throw fail("has no usable date") }
+    guard let dateText = record.date, let date = Int64(dateText) else { throw fail("has no usable date") }
     let occurredAt = Self.epoch(dateText, date)
-    switch record.name {
-    case "sms":
-      let type = attrs["type"] ?? ""
+    switch record.kind {
+    case .sms:
+      let type = record.type ?? ""
       let direction = Self.smsDirection(type)
-      let address = attrs["address"]
+      let address = record.address
       try emit(ImportedMessage(
         format: id, platform: .sms, kind: .sms, thread: address,
-        sender: direction == .received ? address.map { ActorInput(handle: $0, displayName: Self.contact(attrs)) } : nil,
+        sender: direction == .received ? address.map { ActorInput(handle: $0, displayName: record.contactName) } : nil,
         recipients: direction == .received ? [] : address.map { [$0] } ?? [], direction: direction,
-        occurredAt: occurredAt, text: attrs["body"],
-        details: ["sms_type": type].filter { !$0.value.isEmpty }, entryPath: input.entryPath, fragment: fragment))
-    case "mms":
-      let box = attrs["msg_box"] ?? ""
+        occurredAt: occurredAt, text: record.body,
+        details: type.isEmpty ? [:] : ["sms_type": type], entryPath: input.entryPath, rawFragment: fragment))
+    case .mms:
+      let box = record.msgBox ?? ""
       let direction: Direction = box == "1" ? .received : box == "2" ? .sent : box.isEmpty ? .unknown : .unsent
-      let address = attrs["address"]
-      let senderAddress = record.addrs.first { $0["type"] == "137" }?["address"]
+      let address = record.address
+      let senderAddress = record.addrs.first { $0.type == "137" }?.address
         ?? (direction == .received && !(address ?? "").contains("~") ? address : nil)
-      let recipients = record.addrs.filter { $0["type"] == "151" }.compactMap { $0["address"] }
+      let recipients = record.addrs.filter { $0.type == "151" }.compactMap(\.address)
       var texts: [String] = []
-      var media: [ImportedMedia] = []
-      for part in record.parts where part["seq"] != "-1" {
-        let type = (part["ct"] ?? "application/octet-stream").lowercased()
+      var items: [MediaItem] = []
+      for (index, part) in record.parts.enumerated() where part.seq != "-1" {
+        let type = (part.ct ?? "application/octet-stream").lowercased()
         if type == "application/smil" { continue }
         if type.hasPrefix("text/plain") {
-          if let text = part["text"] { texts.append(text) }
+          if let text = part.text { texts.append(text) }
           continue
         }
-        let name = part["name"] ?? part["cl"] ?? "part-\(part["seq"] ?? String(media.count))"
-        if let data = part["data"] {
-          if let bytes = Data(base64Encoded: data, options: .ignoreUnknownCharacters) {
-            media.append(ImportedMedia(name: name, mediaType: type, content: .inline(bytes)))
-          } else {
-            media.append(ImportedMedia(name: name, mediaType: type, content: .missing(reference: "\(name): the base64 data could not be decoded")))
-          }
-        } else {
-          media.append(ImportedMedia(name: name, mediaType: type, content: .missing(reference: "\(name): no data in the backup")))
-        }
+        let name = part.name ?? part.cl ?? "part-\(part.seq ?? String(items.count))"
+        items.append(MediaItem(name: name, mediaType: type, partIndex: part.hasData ? index : nil))
+      }
+      // Media with data are read from the fragment only if the message is kept.
+      let deferred: (load: @Sendable () throws -> [ImportedMedia], names: [(name: String, mediaType: String)])?
+      if items.contains(where: { $0.partIndex != nil }) {
+        deferred = (
+          { [items, location] in try Self.media(items, from: fragment, encoding: encoding, location: location) },
+          items.map { ($0.name, $0.mediaType) }
+        )
+      } else {
+        deferred = nil
       }
       try emit(ImportedMessage(
         format: id, platform: .sms, kind: .mms, thread: address,
-        sender: direction == .received ? senderAddress.map { ActorInput(handle: $0, displayName: Self.contact(attrs)) } : nil,
+        sender: direction == .received ? senderAddress.map { ActorInput(handle: $0, displayName: record.contactName) } : nil,
         recipients: recipients, direction: direction, occurredAt: occurredAt,
-        text: texts.isEmpty ? nil : texts.joined(separator: "\n"), details: ["msg_box": box].filter { !$0.value.isEmpty },
-        entryPath: input.entryPath, fragment: fragment, media: media))
-    case "call":
-      let type = attrs["type"] ?? ""
-      let number = attrs["number"]
+        text: texts.isEmpty ? nil : texts.joined(separator: "\n"), details: box.isEmpty ? [:] : ["msg_box": box],
+        entryPath: input.entryPath, rawFragment: fragment,
+        media: deferred == nil ? Self.media(items, data: { _ in nil }) : [], deferredMedia: deferred))
+    case .call:
+      let type = record.type ?? ""
+      let number = record.number
       let outgoing = type == "2"
+      var details: [String: String] = [:]
+      let callType = Self.callTypes[type] ?? type
+      if !callType.isEmpty { details["call_type"] = callType }
+      if let duration = record.duration { details["duration_seconds"] = duration }
       try emit(ImportedMessage(
         format: id, platform: .sms, kind: type == "4" ? .voicemail : .call, thread: number,
-        sender: outgoing ? nil : number.map { ActorInput(handle: $0, displayName: Self.contact(attrs)) },
+        sender: outgoing ? nil : number.map { ActorInput(handle: $0, displayName: record.contactName) },
         recipients: outgoing ? number.map { [$0] } ?? [] : [], direction: outgoing ? .sent : .received,
-        occurredAt: occurredAt, text: nil,
-        details: ["call_type": Self.callTypes[type] ?? type, "duration_seconds": attrs["duration"] ?? ""].filter { !$0.value.isEmpty },
-        entryPath: input.entryPath, fragment: fragment))
-    default:
+        occurredAt: occurredAt, text: nil, details: details, entryPath: input.entryPath, rawFragment: fragment))
+    case .other:
       break  // Unknown records are skipped; their bytes were consumed with the rest.
     }
+  }
+
+  /// The media of an MMS, given the base64 text of each part that has data (by part index).
+  static func media(_ items: [MediaItem], data: (Int) -> Data?) -> [ImportedMedia] {
+    items.map { item in
+      guard let index = item.partIndex else {
+        return ImportedMedia(name: item.name, mediaType: item.mediaType, content: .missing(reference: "\(item.name): no data in the backup"))
+      }
+      if let base64 = data(index), let bytes = Data(base64Encoded: base64, options: .ignoreUnknownCharacters) {
+        return ImportedMedia(name: item.name, mediaType: item.mediaType, content: .inline(bytes))
+      }
+      return ImportedMedia(
+        name: item.name, mediaType: item.mediaType, content: .missing(reference: "\(item.name): the base64 data could not be decoded"))
+    }
+  }
+
+  /// Reads the media of an MMS from its raw fragment: parses the fragment on its own (with the
+  /// same safe reader, in the document's encoding) and takes the `data` of each `<part>`, which
+  /// are in the same order as when the whole file was read.
+  static func media(
+    _ items: [MediaItem], from fragment: RawFragment, encoding: String?, location: CasefileError.Location
+  ) throws -> [ImportedMedia] {
+    var pending: Data? = fragment.bytes
+    let reader = try XMLStreamReader(location: location, encoding: encoding) { _ in
+      defer { pending = nil }
+      return pending
+    }
+    let wanted = Set(items.compactMap(\.partIndex))
+    var data: [Int: Data] = [:]
+    var index = 0
+    while try reader.next() {
+      guard reader.nodeType == .element, reader.depth > 0, reader.localNameIs("part") else { continue }
+      if wanted.contains(index) {
+        reader.forEachAttribute(dataAttribute) { _, bytes in
+          data[index] = Data(bytes: bytes, count: strlen(UnsafeRawPointer(bytes).assumingMemoryBound(to: CChar.self)))
+        }
+      }
+      index += 1
+    }
+    return media(items, data: { data[$0] })
   }
 
   static let callTypes = ["1": "incoming", "2": "outgoing", "3": "missed", "4": "voicemail", "5": "rejected", "6": "blocked"]
@@ -186,12 +394,6 @@ public struct SMSBackupFormat: ExportFormat {
     case "3", "4", "5", "6": .unsent
     default: .unknown
     }
-  }
-
-  /// The contact name, unless the app wrote "(Unknown)".
-  static func contact(_ attrs: [String: String]) -> String? {
-    guard let name = attrs["contact_name"], name != "(Unknown)" else { return nil }
-    return name
   }
 
   /// An epoch time in milliseconds, or in seconds when the number is too small to be
