@@ -176,6 +176,24 @@ public struct OccurredAt: Sendable, Equatable, Codable {
   /// exists twice in that zone (a daylight-saving change) is refused: the doctor must state the
   /// offset.
   public static func parse(_ text: String, defaultZone: TimeZone) throws -> OccurredAt {
+    try parse(text, defaultZone: defaultZone, lenient: false).occurredAt
+  }
+
+  /// Parses a time read from an export, in the same shapes as ``parse(_:defaultZone:)``. The
+  /// doctor cannot restate such a time, so a wall-clock time in a daylight-saving gap or overlap
+  /// is not refused: it is read with the offset in force before the change, or as the earlier of
+  /// its two instants, and `clockChange` is told which (in words that follow the time's text).
+  public static func parseImported(
+    _ text: String, defaultZone: TimeZone, clockChange: (String) -> Void
+  ) throws -> OccurredAt {
+    let (occurredAt, warning) = try parse(text, defaultZone: defaultZone, lenient: true)
+    if let warning { clockChange(warning) }
+    return occurredAt
+  }
+
+  private static func parse(
+    _ text: String, defaultZone: TimeZone, lenient: Bool
+  ) throws -> (occurredAt: OccurredAt, warning: String?) {
     let original = text
     let trimmed = text.trimmingCharacters(in: .whitespaces)
     func fail(_ why: String) -> CasefileError {
@@ -228,21 +246,31 @@ public struct OccurredAt: Sendable, Equatable, Codable {
     parts.second = second
 
     let zoneText = rest.trimmingCharacters(in: .whitespaces)
+    var warning: String?
+    func local(_ zone: TimeZone) throws -> Date {
+      guard lenient else { return try localInstant(parts, in: zone, millis: millis, fail: fail) }
+      var utcCalendar = Calendar(identifier: .gregorian)
+      utcCalendar.timeZone = TimeZone(identifier: "UTC")!
+      guard let asUTC = utcCalendar.date(from: parts) else { throw fail("no such time") }
+      let (instant, note) = wallClockInstant(asUTC, in: zone)
+      warning = note
+      return instant.addingTimeInterval(Double(millis) / 1000)
+    }
     if zoneText.isEmpty {
-      let utc = try localInstant(parts, in: defaultZone, millis: millis, fail: fail)
-      return OccurredAt(utc: utc, original: original, zone: defaultZone.identifier, zoneSource: .assumed)
+      let utc = try local(defaultZone)
+      return (OccurredAt(utc: utc, original: original, zone: defaultZone.identifier, zoneSource: .assumed), warning)
     }
     if zoneText.uppercased() == "Z" || zoneText.uppercased() == "UTC" {
       let utc = try instant(parts, offset: 0, millis: millis, fail: fail)
-      return OccurredAt(utc: utc, original: original, zone: "UTC", zoneSource: .stated)
+      return (OccurredAt(utc: utc, original: original, zone: "UTC", zoneSource: .stated), nil)
     }
     if let offset = parseOffset(zoneText) {
       let utc = try instant(parts, offset: offset, millis: millis, fail: fail)
-      return OccurredAt(utc: utc, original: original, zone: formatOffset(offset), zoneSource: .stated)
+      return (OccurredAt(utc: utc, original: original, zone: formatOffset(offset), zoneSource: .stated), nil)
     }
     if zoneText.contains("/"), let named = TimeZone(identifier: zoneText) {
-      let utc = try localInstant(parts, in: named, millis: millis, fail: fail)
-      return OccurredAt(utc: utc, original: original, zone: named.identifier, zoneSource: .stated)
+      let utc = try local(named)
+      return (OccurredAt(utc: utc, original: original, zone: named.identifier, zoneSource: .stated), warning)
     }
     throw fail("'\(zoneText)' is neither an offset such as +01:00 nor a zone name such as Europe/Dublin")
   }
@@ -284,6 +312,24 @@ public struct OccurredAt: Sendable, Equatable, Codable {
       if zone.secondsFromGMT(for: candidate) == offset { candidates.insert(candidate) }
     }
     return candidates.sorted()
+  }
+
+  /// The instant of a wall-clock time (given as if it were UTC) in a zone, never refused: one in
+  /// a spring gap is read with the offset in force before the change, one in an autumn overlap
+  /// as the earlier instant; the warning says which.
+  static func wallClockInstant(_ asUTC: Date, in zone: TimeZone) -> (Date, String?) {
+    let candidates = wallClockInstants(asUTC, in: zone)
+    guard let first = candidates.first else {
+      let before = zone.secondsFromGMT(for: asUTC.addingTimeInterval(-86_400))
+      return (
+        asUTC.addingTimeInterval(-Double(before)),
+        "does not exist in \(zone.identifier) (the clocks went forward); it was read with the offset in force before the change, \(formatOffset(before))"
+      )
+    }
+    if candidates.count > 1 {
+      return (first, "happens twice in \(zone.identifier) (the clocks went back); the earlier instant was taken")
+    }
+    return (first, nil)
   }
 
   /// Converts a wall-clock time in a zone with daylight saving, refusing gaps and overlaps.

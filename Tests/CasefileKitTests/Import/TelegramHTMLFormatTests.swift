@@ -202,4 +202,28 @@ enum FormatFixtures {
     #expect(dateError?.location?.line == 2)
     #expect(dateError?.message.contains("2026-02-01 10:00") == true)
   }
+
+  /// An export's local time that falls in a clock change is read, with a warning; it never fails
+  /// the import, because the doctor cannot restate it.
+  @Test func clockChangeTimesAreReadWithAWarning() throws {
+    let html = """
+      <html><body><div class="history">
+      <div class="message default" id="message1"><div class="body">
+      <div class="date details" title="25.10.2026 01:30:00">01:30</div>
+      <div class="from_name">Anon</div><div class="text">a</div></div></div>
+      <div class="message default" id="message2"><div class="body">
+      <div class="date details" title="29.03.2026 01:30:00">01:30</div>
+      <div class="from_name">Anon</div><div class="text">b</div></div></div>
+      </div></body></html>
+      """
+    let (messages, warnings) = try FormatFixtures.read(TelegramHTMLFormat(), Data(html.utf8), entry: "c/messages.html")
+    #expect(messages.count == 2)
+    #expect(UTCStamp.format(messages[0].occurredAt.utc) == "2026-10-25T00:30:00.000Z")  // the earlier 01:30, in summer time
+    #expect(UTCStamp.format(messages[1].occurredAt.utc) == "2026-03-29T01:30:00.000Z")  // the gap, read at +00:00
+    #expect(warnings.count == 2)
+    #expect(warnings[0].hasPrefix("line 2: '25.10.2026 01:30:00' happens twice in Europe/Dublin"))
+    #expect(warnings[1].contains("does not exist in Europe/Dublin"))
+    // The doctor's own --at still refuses such a time.
+    #expect(throws: CasefileError.self) { try OccurredAt.parse("2026-10-25 01:30", defaultZone: TimeZone(identifier: "Europe/Dublin")!) }
+  }
 }

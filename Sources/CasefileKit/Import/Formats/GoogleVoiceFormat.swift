@@ -103,7 +103,7 @@ public struct GoogleVoiceFormat: ExportFormat {
       guard let title = try block.node("abbr[\(HTMLEntry.hasClass("dt"))]")?.attribute("title") else {
         throw fail("has no time (abbr.dt with a title)")
       }
-      let occurredAt = try Self.time(title, zone: input.sourceZone, location: location)
+      let occurredAt = try Self.time(title, zone: input.sourceZone, location: location, warn: input.warn)
       guard let cite = try block.node("cite[\(HTMLEntry.hasClass("sender"))]") else { throw fail("has no sender (cite.sender)") }
       let number = try cite.node(".//a[\(HTMLEntry.hasClass("tel"))]")?.attribute("href").map(Self.number)
       let name = try cite.node(".//*[\(HTMLEntry.hasClass("fn"))]").flatMap { try HTMLEntry.text($0) }
@@ -140,7 +140,7 @@ public struct GoogleVoiceFormat: ExportFormat {
     guard let title = try block.node(".//abbr[\(HTMLEntry.hasClass("published"))]")?.attribute("title") else {
       throw CasefileError(.badExport, "the Google Voice call has no time (abbr.published with a title)", location: location)
     }
-    let occurredAt = try Self.time(title, zone: input.sourceZone, location: location)
+    let occurredAt = try Self.time(title, zone: input.sourceZone, location: location, warn: input.warn)
     let tel = try block.node(".//a[\(HTMLEntry.hasClass("tel"))]")
     let number = tel?.attribute("href").map(Self.number)
     let name = try tel?.node(".//*[\(HTMLEntry.hasClass("fn"))]").flatMap { try HTMLEntry.text($0) }
@@ -179,10 +179,13 @@ public struct GoogleVoiceFormat: ExportFormat {
   }
 
   /// An ISO 8601 time from a `title`; with an offset it is stated, without one it is read in the
-  /// source zone and recorded as assumed.
-  static func time(_ title: String, zone: TimeZone, location: CasefileError.Location) throws -> OccurredAt {
+  /// source zone and recorded as assumed (a clock-change time with a warning, never refused).
+  static func time(
+    _ title: String, zone: TimeZone, location: CasefileError.Location, warn: (String) -> Void
+  ) throws -> OccurredAt {
     do {
-      return try OccurredAt.parse(title.trimmingCharacters(in: .whitespaces), defaultZone: zone)
+      return try OccurredAt.parseImported(
+        title.trimmingCharacters(in: .whitespaces), defaultZone: zone, clockChange: { warn(HTMLFragments.line(location) + "'\(title)' \($0)") })
     } catch let error as CasefileError {
       throw CasefileError(.badExport, "Google Voice time '\(title)': \(error.message)", location: location)
     }

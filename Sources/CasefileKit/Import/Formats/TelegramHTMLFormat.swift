@@ -64,7 +64,7 @@ public struct TelegramHTMLFormat: ExportFormat {
       guard let dateNode = try body.node("div[\(HTMLEntry.hasClass("date"))]"), let dateTitle = dateNode.attribute("title") else {
         throw fail("\(number) has no date title")
       }
-      let occurredAt = try Self.parseDate(dateTitle, zone: input.sourceZone, location: location)
+      let occurredAt = try Self.parseDate(dateTitle, zone: input.sourceZone, location: location, warn: input.warn)
 
       let joined = block.attribute("class").map { $0.split(separator: " ").contains("joined") } ?? false
       let sender: ActorInput?
@@ -133,7 +133,10 @@ public struct TelegramHTMLFormat: ExportFormat {
   }
 
   /// Reads `DD.MM.YYYY HH:MM:SS UTC+hh:mm`, or the same without the offset (assumed zone).
-  static func parseDate(_ title: String, zone: TimeZone, location: CasefileError.Location) throws -> OccurredAt {
+  /// A time without an offset that falls in a clock change is read with a warning, never refused.
+  static func parseDate(
+    _ title: String, zone: TimeZone, location: CasefileError.Location, warn: (String) -> Void
+  ) throws -> OccurredAt {
     let trimmed = title.trimmingCharacters(in: .whitespaces)
     let fields = trimmed.split(separator: " ", omittingEmptySubsequences: true)
     let day = fields.first?.split(separator: ".", omittingEmptySubsequences: false) ?? []
@@ -149,7 +152,7 @@ public struct TelegramHTMLFormat: ExportFormat {
       iso += offset.isEmpty ? " Z" : " \(offset)"
     }
     do {
-      var parsed = try OccurredAt.parse(iso, defaultZone: zone)
+      var parsed = try OccurredAt.parseImported(iso, defaultZone: zone, clockChange: { warn(HTMLFragments.line(location) + "'\(title)' \($0)") })
       parsed.original = title
       return parsed
     } catch let error as CasefileError {

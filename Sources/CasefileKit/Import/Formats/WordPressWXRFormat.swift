@@ -149,7 +149,8 @@ public struct WordPressWXRFormat: ExportFormat {
       throw CasefileError(.badExport, "<wp:comment> has no comment_id", location: location)
     }
     let occurredAt = try Self.occurredAt(
-      gmt: value("comment_date_gmt"), local: value("comment_date"), zone: input.sourceZone, commentID: commentID, location: location)
+      gmt: value("comment_date_gmt"), local: value("comment_date"), zone: input.sourceZone, commentID: commentID, location: location,
+      warn: input.warn)
 
     let link = item["link"]?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
     let postTitle = item["title"]?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
@@ -179,7 +180,8 @@ public struct WordPressWXRFormat: ExportFormat {
   /// The GMT date (stated UTC) when there is a real one, otherwise the site-local date read in
   /// the source zone and recorded as assumed.
   static func occurredAt(
-    gmt: String?, local: String?, zone: TimeZone, commentID: String, location: CasefileError.Location
+    gmt: String?, local: String?, zone: TimeZone, commentID: String, location: CasefileError.Location,
+    warn: (String) -> Void
   ) throws -> OccurredAt {
     let zero = "0000-00-00 00:00:00"
     do {
@@ -189,7 +191,8 @@ public struct WordPressWXRFormat: ExportFormat {
         return parsed
       }
       if let local, local != zero {
-        return try OccurredAt.parse(local, defaultZone: zone)
+        // Site-local: a clock-change time is read with a warning, never refused.
+        return try OccurredAt.parseImported(local, defaultZone: zone, clockChange: { warn("comment \(commentID): '\(local)' \($0)") })
       }
     } catch let error as CasefileError {
       throw CasefileError(.badExport, "comment \(commentID) has an unreadable date: \(error.message)", location: location)

@@ -363,7 +363,7 @@ enum MetaHTMLTime {
         nil
       )
     }
-    let (instant, warning) = local(asUTC, in: zone)
+    let (instant, warning) = OccurredAt.wallClockInstant(asUTC, in: zone)
     return (OccurredAt(utc: instant, original: original, zone: zone.identifier, zoneSource: .assumed), warning.map { "'\(original)' \($0)" })
   }
 
@@ -388,22 +388,5 @@ enum MetaHTMLTime {
     guard let hours, body.allSatisfy({ $0 == ":" || ($0.isASCII && $0.isNumber) }), hours <= 14, minutes < 60 else { return nil }
     let total = hours * 3600 + minutes * 60
     return sign == "-" ? -total : total
-  }
-
-  /// The instant of a wall-clock time (given as if it were UTC) in a zone, and a warning when the
-  /// daylight-saving rules made a choice necessary.
-  static func local(_ asUTC: Date, in zone: TimeZone) -> (Date, String?) {
-    let sorted = OccurredAt.wallClockInstants(asUTC, in: zone)
-    if sorted.isEmpty {
-      let before = zone.secondsFromGMT(for: asUTC.addingTimeInterval(-86_400))
-      return (
-        asUTC.addingTimeInterval(-Double(before)),
-        "does not exist in \(zone.identifier) (the clocks went forward); it was read with the offset in force before the change, \(OccurredAt.formatOffset(before))"
-      )
-    }
-    if sorted.count > 1 {
-      return (sorted[0], "happens twice in \(zone.identifier) (the clocks went back); the earlier instant was taken")
-    }
-    return (sorted[0], nil)
   }
 }
