@@ -1,6 +1,8 @@
 /// Limits applied while reading an export, all enforced while streaming: the read stops at the cap.
 ///
-/// Sizes are counted in bytes of uncompressed output, as the caller receives them.
+/// Sizes are counted in bytes of uncompressed output, as the caller receives them. The byte caps
+/// apply to archives, where data expands; a plain file or folder is read as it lies on disk, and
+/// only the entry count applies to it.
 public struct ArchiveLimits: Sendable, Equatable {
   /// The largest one entry may be.
   public var maxEntryBytes: Int64

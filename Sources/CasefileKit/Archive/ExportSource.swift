@@ -76,8 +76,9 @@ public final class ExportSource {
     }
   }
 
-  /// SHA-256 of the archive file, or of the single file; nil for a folder, whose entries are
-  /// hashed one by one. Computed by streaming the file on first use, then kept.
+  /// SHA-256 of the archive file, or of the single file; nil for a folder, which no single hash
+  /// covers (each imported message keeps its own fragment's hash). Computed by streaming the file
+  /// on first use, then kept.
   public var sha256: String? {
     get throws {
       if kind == .folder { return nil }
@@ -103,8 +104,13 @@ public final class ExportSource {
   }
 
   private func walkInLocale(_ visit: (ArchiveEntry, inout EntryStream) throws -> WalkDecision) throws {
-    let budget = ReadBudget(
-      limits: limits, file: url.path, compressedSize: kind == .folder || kind == .file ? nil : fileSize)
+    // The byte caps guard against data that expands out of an archive. A plain file or a folder
+    // is read as it lies on disk and cannot expand, and a phone's SMS backup can be larger than
+    // any cap fit for an archive entry, so only the entry count applies to those.
+    let plain = kind == .folder || kind == .file
+    var effective = limits
+    if plain { (effective.maxEntryBytes, effective.maxTotalBytes) = (.max, .max) }
+    let budget = ReadBudget(limits: effective, file: url.path, compressedSize: plain ? nil : fileSize)
     switch kind {
     case .zip, .tar, .tarGzip:
       let directory = kind == .zip ? try ZipDirectory.read(url: url, limits: limits) : nil

@@ -12,7 +12,8 @@ public struct ScanReport: Sendable, Equatable, Codable {
 
   public struct SenderSummary: Sendable, Equatable, Codable {
     public var platform: String
-    /// The handle, number or address; `(you)` for the export's owner.
+    /// The handle, number or address; `(you)` for the export's owner, `(unknown sender)` when the
+    /// export does not say (a Telegram follow-up at the top of a page, say).
     public var sender: String
     public var displayName: String?
     public var messages: Int
@@ -128,7 +129,7 @@ public struct ScanAccumulator {
     if hit { hits += 1 }
     let platform = message.platform
     let sender = Self.index(
-      of: message.sender?.handle ?? "(you)", platform: platform, &senders, &senderByName, &senderByKey)
+      of: message.sender?.handle ?? (message.direction == .sent ? "(you)" : "(unknown sender)"), platform: platform, &senders, &senderByName, &senderByKey)
     senders[sender].count(at: stamp, hit: hit)
     if senders[sender].displayName == nil { senders[sender].displayName = message.sender?.displayName }
     let thread = Self.index(of: message.thread ?? "(none)", platform: platform, &threads, &threadByName, &threadByKey)

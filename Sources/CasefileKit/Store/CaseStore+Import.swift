@@ -140,8 +140,10 @@ public struct PlannedItem: Sendable, Equatable, Codable {
   public var occurredAt: String
   public var platform: String
   public var kind: String
-  /// The sender's handle; nil for the doctor's own messages.
+  /// The sender's handle; nil for the doctor's own messages, or when the export does not say.
   public var sender: String?
+  /// received, sent, unsent or unknown.
+  public var direction: String
   public var thread: String?
   public var entry: String
   /// The length of the text in characters, and the number of media files named.
@@ -203,7 +205,7 @@ extension CaseStore {
           seenInDryRun.insert(identity)
           summary.wouldStore.append(PlannedItem(
             occurredAt: UTCStamp.format(message.occurredAt.utc), platform: message.platform.rawValue, kind: message.kind.rawValue,
-            sender: message.sender?.handle, thread: message.thread, entry: message.entryPath, textLength: message.text?.count ?? 0,
+            sender: message.sender?.handle, direction: message.direction.rawValue, thread: message.thread, entry: message.entryPath, textLength: message.text?.count ?? 0,
             media: message.media.count))
           return
         }

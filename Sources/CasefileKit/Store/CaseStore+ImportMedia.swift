@@ -37,6 +37,8 @@ extension CaseStore {
     }
     // For each pending file: the best match so far (rank, exact or not) and the blob it gave.
     var found: [Int: (rank: Int, exact: Bool, stored: BlobStore.Stored, sniffed: String?)] = [:]
+    // Blob files this pass created: one that a better match later replaced is removed again.
+    var createdHere = Set<String>()
     if let source {
       try source.walk { entry, stream in
         // Which pending files this entry satisfies, and how well.
@@ -64,7 +66,10 @@ extension CaseStore {
           if head == nil, let chunk { head = chunk }
           return chunk
         })
-        if stored.created { context.createdBlobs.append(stored.sha256) }
+        if stored.created {
+          context.createdBlobs.append(stored.sha256)
+          createdHere.insert(stored.sha256)
+        }
         let sniffed = head.flatMap { MediaType.sniff(Array($0.prefix(16))) }
         for hit in hits {
           // One entry can match a file through more than one suffix; keep the best match.
@@ -75,6 +80,11 @@ extension CaseStore {
         }
         return .next
       }
+    }
+    let used = Set(found.values.map(\.stored.sha256))
+    for sha256 in createdHere.subtracting(used) {
+      blobs.discard(sha256)
+      context.createdBlobs.removeAll { $0 == sha256 }
     }
     for (index, media) in pending.enumerated() {
       guard let match = found[index] else {

@@ -23,7 +23,7 @@ struct Scan: ParsableCommand {
     progress.finish()
     let report = try accumulator.report(source: source.url.path, sourceSha256: source.sha256, warnings: warnings)
     if output.json { return try Output.json(report) }
-    print("\(report.source)  (\(source.kind.rawValue), sha256 \(report.sourceSha256 ?? "per file"))")
+    print("\(report.source)  (\(source.kind.rawValue), \(report.sourceSha256.map { "sha256 \($0)" } ?? "a folder: no single hash; each message keeps its fragment's"))")
     for format in report.formats {
       print("  format \(format.format): \(format.entries) entr\(format.entries == 1 ? "y" : "ies"), \(format.messages) messages")
     }

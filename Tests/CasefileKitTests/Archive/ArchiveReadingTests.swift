@@ -119,6 +119,23 @@ private let expected: [(String, Data)] = [
     #expect(error?.code == .archiveTooLarge)
   }
 
+  @Test func plainFilesAreNotHeldToTheArchiveByteCaps() throws {
+    // A phone's SMS backup can run past any cap fit for an archive entry; on disk it cannot expand.
+    let t = try TempFolder()
+    let url = t.url("sms-big.xml")
+    try Data(count: 300_000).write(to: url)
+    let limits = ArchiveLimits(maxEntryBytes: 100_000, maxTotalBytes: 100_000)
+    var read = 0
+    try ExportSource(url: url, limits: limits).walk { _, stream in
+      while let chunk = try stream.read(max: 65_536) { read += chunk.count }
+      return .next
+    }
+    #expect(read == 300_000)
+    try FileManager.default.createDirectory(at: t.url("folder"), withIntermediateDirectories: true)
+    try Data(count: 300_000).write(to: t.url("folder/a.bin"))
+    try ExportSource(url: t.url("folder"), limits: limits).walk { _, _ in .next }
+  }
+
   @Test func aStreamCannotOutliveItsVisit() throws {
     let t = try TempFolder()
     let url = t.url("a.tar")

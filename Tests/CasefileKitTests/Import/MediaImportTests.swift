@@ -63,6 +63,28 @@ import Testing
     #expect(try count(t, "missing_media") == 1)
   }
 
+  @Test func anExactMatchFoundLaterReplacesASuffixMatchAndLeavesNoStrayBlob() throws {
+    let folder = try TempFolder()
+    let zip = folder.url("two-copies.zip")
+    let page = try FormatFixtures.data(MetaHTMLFormatTests.older)
+    let photo = try FormatFixtures.data("facebook-html/2019/messages/inbox/jobloggs_a1b2c3d4e5/photos/1234567890_10158.jpg")
+    let path = "messages/inbox/jobloggs_a1b2c3d4e5/photos/1234567890_10158.jpg"
+    try writeArchive(zip, .zip, [
+      .file(MetaHTMLFormatTests.olderEntry, page), .file("old-copy/" + path, Data("an older, different file".utf8)),
+      .file(path, photo),
+    ])
+    let t = try TestStore()
+    let ref = try t.store.openCase(title: "Messenger", category: .threat, severity: .high).ref
+    let summary = try importAll(t.store, ref, zip, filter: ImportFilter(match: "Look at this"))
+    #expect(summary.mediaStored == 1)
+    let attachment = try #require(try t.store.caseDetail(ref).evidence.first?.attachments.first)
+    #expect(try t.store.blobs.read(attachment.sha256) == photo)
+    let blobFiles = FileManager.default.enumerator(atPath: t.store.blobs.root.path)!.compactMap { $0 as? String }
+      .filter { $0.count > 60 && !$0.hasPrefix("tmp") }
+    #expect(blobFiles.count == 1)
+    #expect(try t.store.fsck().ok)
+  }
+
   @Test func googleVoicePicturesWithoutExtensionsAndRecordings() throws {
     let folder = try TempFolder()
     let tgz = folder.url("takeout-20261121.tgz")

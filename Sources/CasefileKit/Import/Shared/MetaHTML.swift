@@ -275,7 +275,9 @@ enum MetaHTMLTime {
     occurredAt: OccurredAt, warning: String?
   ) {
     func fail(_ why: String) -> CasefileError {
-      CasefileError(.badExport, "the message time '\(original)' could not be read: \(why)", location: location)
+      // The block is found by its shape, so what stands in the time's place could be message text:
+      // it is never quoted, only located.
+      CasefileError(.badExport, "the message time could not be read: \(why)", location: location)
     }
     var tokens = original.lowercased()
       .map { $0.isWhitespace || $0 == "," ? " " : $0 }
@@ -291,7 +293,7 @@ enum MetaHTMLTime {
       } else if let parsed = parseOffset(rest) {
         offset = parsed
       } else {
-        throw fail("'\(last)' is not a zone offset")
+        throw fail("what follows UTC or GMT is not a zone offset")
       }
       tokens.removeLast()
     }
