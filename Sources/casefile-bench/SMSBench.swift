@@ -9,7 +9,7 @@ struct SMSBench: ParsableCommand {
     commandName: "sms", abstract: "Time scan and import of big SMS backups against xmllint --stream.")
 
   @Option(help: "Records at 1x.") var messages = 1_000_000
-  @Option(help: "Sizes to run, as multiples of --messages.") var scales: [Int] = [1, 4]
+  @Option(parsing: .upToNextOption, help: "Sizes to run, as multiples of --messages (e.g. --scales 1 4).") var scales: [Int] = [1, 4]
   @Option(help: "Where to keep generated files and stores.") var work = "/tmp/casefile-bench"
   @Option(help: "The casefile binary (default: beside this one).") var casefile: String?
 

@@ -2,6 +2,25 @@ import Crypto
 import Foundation
 import GRDB
 
+/// What one write transaction remembers between audit rows.
+///
+/// The head of the chain can be kept because every audit row is written by
+/// ``AuditLog/record(_:_:table:id:at:cache:)`` and a write transaction holds the store's write
+/// lock: no other row can be appended in between. (A transaction that rolled back part of its
+/// work with a savepoint would have to drop it; casefile uses none.)
+final class AuditCache {
+  var head: (seq: Int64, hash: String)?
+  private var layouts: [String: Canonical.Layout] = [:]
+
+  /// The canonical column order of `table`'s rows, worked out once per transaction.
+  func layout(for table: String, columns: [String]) -> Canonical.Layout {
+    if let layout = layouts[table], layout.columns == columns { return layout }
+    let layout = Canonical.Layout(columns: columns)
+    layouts[table] = layout
+    return layout
+  }
+}
+
 /// The append-only, hash-chained log of every change to the store.
 ///
 /// Each audit row names one table row and holds the SHA-256 of that row's canonical text after the
@@ -16,25 +35,47 @@ enum AuditLog {
   static let genesisHash = String(repeating: "0", count: 64)
 
   /// Appends the audit row for a row that was just inserted or changed, inside the caller's
-  /// write transaction.
-  static func record(_ db: Database, _ action: Action, table: String, id: Int64, at: String) throws {
-    guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM \(table) WHERE id = ?"), arguments: [id])
-    else {
+  /// write transaction. `cache` belongs to that transaction (``WriteContext``): it keeps the
+  /// head of the chain and each table's column order, which an import of thousands of messages
+  /// would otherwise look up again for every row.
+  static func record(
+    _ db: Database, _ action: Action, table: String, id: Int64, at: String, cache: AuditCache? = nil
+  ) throws {
+    let select = try db.cachedStatement(sql: "SELECT * FROM \(table) WHERE id = ?")
+    guard let row = try Row.fetchOne(select, arguments: [id]) else {
       throw CasefileError(.internalError, "\(table) row \(id) vanished before it could be audited")
     }
-    let snapshot = Digest.sha256Hex(Array(Canonical.text(of: row).utf8))
-    let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, row_hash FROM audit ORDER BY seq DESC LIMIT 1"))
-    let seq: Int64 = (head?["seq"] ?? 0) + 1
-    let prev: String = head?["row_hash"] ?? genesisHash
+    let canonical: String
+    if let cache {
+      canonical = Canonical.text(of: row, layout: cache.layout(for: table, columns: select.columnNames))
+    } else {
+      canonical = Canonical.text(of: row)
+    }
+    let snapshot = Digest.sha256Hex(Array(canonical.utf8))
+    let seq: Int64
+    let prev: String
+    if let head = cache?.head {
+      (seq, prev) = (head.seq + 1, head.hash)
+    } else {
+      let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, row_hash FROM audit ORDER BY seq DESC LIMIT 1"))
+      seq = (head?["seq"] ?? 0) + 1
+      prev = head?["row_hash"] ?? genesisHash
+    }
     let hash = rowHash(
       prev: prev, seq: seq, at: at, action: action.rawValue, entity: table, entityID: id,
       snapshot: snapshot)
-    try db.cachedStatement(
-      sql: """
-        INSERT INTO audit (seq, at, action, entity, entity_id, snapshot_sha256, prev_hash, row_hash)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        """
-    ).execute(arguments: [seq, at, action.rawValue, table, id, snapshot, prev, hash])
+    do {
+      try db.cachedStatement(
+        sql: """
+          INSERT INTO audit (seq, at, action, entity, entity_id, snapshot_sha256, prev_hash, row_hash)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          """
+      ).execute(arguments: [seq, at, action.rawValue, table, id, snapshot, prev, hash])
+    } catch {
+      cache?.head = nil
+      throw error
+    }
+    cache?.head = (seq, hash)
   }
 
   /// The hash of one audit row, chained to the previous one.

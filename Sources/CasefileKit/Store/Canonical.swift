@@ -32,6 +32,43 @@ enum Canonical {
     return out
   }
 
+  /// The column order and key text of the rows of one statement, worked out once: the same
+  /// canonical text as ``text(of:skippingPrefix:)`` without sorting the names for every row.
+  struct Layout {
+    let columns: [String]
+    /// Column indices in canonical (byte) order of their names.
+    let order: [Int]
+    /// `"name":` for each column, by index.
+    let keys: [String]
+
+    init(columns: [String]) {
+      self.columns = columns
+      order = columns.indices.sorted { columns[$0].utf8.lexicographicallyPrecedes(columns[$1].utf8) }
+      keys = columns.map { name in
+        var key = ""
+        Canonical.appendString(name, to: &key)
+        return key + ":"
+      }
+    }
+  }
+
+  /// The canonical text of one row whose columns are those of `layout`.
+  static func text(of row: Row, layout: Layout) -> String {
+    guard row.count == layout.columns.count else { return text(of: row) }
+    var out = "{"
+    var first = true
+    for index in layout.order {
+      let value: DatabaseValue = row[index]
+      if value.isNull { continue }
+      if !first { out += "," }
+      first = false
+      out += layout.keys[index]
+      appendValue(value, to: &out)
+    }
+    out += "}"
+    return out
+  }
+
   /// The canonical text of an object made of text and integer fields.
   static func object(_ fields: [(String, CanonicalField)]) -> String {
     let sorted = fields.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }

@@ -195,6 +195,8 @@ struct WriteContext {
   /// The transaction's time, in ``UTCStamp`` form; every row and audit record it writes uses it.
   let at: String
   var createdBlobs: [String] = []
+  /// The audit chain's head and row layouts, kept for this transaction.
+  let audit = AuditCache()
 
   /// Inserts a row, audits it, and returns its id.
   func insert(_ db: Database, _ table: String, _ values: [(String, (any DatabaseValueConvertible)?)]) throws -> Int64 {
@@ -204,7 +206,7 @@ struct WriteContext {
     try db.cachedStatement(sql: "INSERT INTO \(table) (\(columns)) VALUES (\(marks))")
       .execute(arguments: StatementArguments(values.map(\.1)))
     let id = db.lastInsertedRowID
-    try AuditLog.record(db, .insert, table: table, id: id, at: at)
+    try AuditLog.record(db, .insert, table: table, id: id, at: at, cache: audit)
     return id
   }
 
@@ -214,6 +216,6 @@ struct WriteContext {
     try db.execute(
       sql: "UPDATE \(table) SET \(assignments) WHERE id = ?",
       arguments: StatementArguments(values.map(\.1) + [id]))
-    try AuditLog.record(db, .update, table: table, id: id, at: at)
+    try AuditLog.record(db, .update, table: table, id: id, at: at, cache: audit)
   }
 }

@@ -57,64 +57,60 @@ public struct SMSBackupFormat: ExportFormat {
       })
   }
 
-  /// Reads the records of a file with libxml2's reader, in batches, checking the root.
+  /// Reads the records of a file with libxml2's push parser, in batches, checking the root.
   static func readRecords(
     location: CasefileError.Location, source: @escaping () throws -> Data?, deliver: ([Record]) throws -> Void
   ) throws {
-    let reader = try XMLStreamReader(location: location, surrogatesRepaired: true) { _ in try source() }
+    let parser = try XMLPushParser(location: location)
     var batch: [Record] = []
     var open: Record?
     var sawRoot = false
     // The document's encoding, for re-reading an MMS's fragment on its own; known once the
-    // reader is past the XML declaration.
+    // parser is past the XML declaration.
     var encoding: String??
-    do {
-      while try reader.next() {
-        switch reader.nodeType {
-        case .element:
-          switch reader.depth {
-          case 0:
-            guard reader.localNameIs("smses") || reader.localNameIs("calls") else {
-              throw CasefileError(
-                .badExport, "this is not an SMS Backup & Restore file: its root is <\(reader.localName)>",
-                location: reader.here)
-            }
-            sawRoot = true
-          case 1:
-            if encoding == nil { encoding = .some(reader.encoding) }
-            var record = Record(kind: Self.kind(reader), line: reader.here.line)
-            record.encoding = encoding ?? nil
-            if record.kind == .other {
-              record.otherName = reader.localName
-            } else {
-              Self.read(&record, from: reader)
-            }
-            if reader.isEmptyElement {
-              batch.append(record)
-            } else {
-              open = record
-            }
-          default:
-            guard open != nil else { break }
-            if reader.localNameIs("part") {
-              open!.parts.append(Self.part(reader))
-            } else if reader.localNameIs("addr") {
-              open!.addrs.append(Self.addr(reader))
-            }
-          }
-        case .endElement where reader.depth == 1:
-          if let record = open {
-            open = nil
-            batch.append(record)
-          }
-        default:
-          break
+    parser.onStart = { [unowned parser] depth, name, attributes in
+      switch depth {
+      case 0:
+        guard Self.isName(name, "smses") || Self.isName(name, "calls") else {
+          throw CasefileError(
+            .badExport, "this is not an SMS Backup & Restore file: its root is <\(String(cString: name))>",
+            location: { var here = location; here.line = parser.line; return here }())
         }
+        sawRoot = true
+      case 1:
+        if encoding == nil { encoding = .some(parser.encoding) }
+        var record = Record(kind: Self.kind(name), line: parser.line)
+        record.encoding = encoding ?? nil
+        if record.kind == .other {
+          record.otherName = String(cString: name)
+        } else {
+          Self.read(&record, from: attributes)
+        }
+        open = record
+      default:
+        guard open != nil else { return }
+        if Self.isName(name, "part") {
+          open!.parts.append(Self.part(attributes))
+        } else if Self.isName(name, "addr") {
+          open!.addrs.append(Self.addr(attributes))
+        }
+      }
+    }
+    parser.onEnd = { depth in
+      if depth == 1, let record = open {
+        open = nil
+        batch.append(record)
+      }
+    }
+    do {
+      while let chunk = try source() {
+        try parser.push(chunk)
         if batch.count >= 64 {
           try deliver(batch)
           batch.removeAll(keepingCapacity: true)
         }
       }
+      try parser.finish()
     } catch {
       // What was read before the error is handed on first, as a reader on one thread would.
       if !batch.isEmpty { try? deliver(batch) }
@@ -124,6 +120,12 @@ public struct SMSBackupFormat: ExportFormat {
     guard sawRoot else {
       throw CasefileError(.badExport, "the file holds no <smses> or <calls> element", location: location)
     }
+  }
+
+  /// Whether a NUL-terminated element name is `name`.
+  static func isName(_ bytes: UnsafePointer<UInt8>, _ name: StaticString) -> Bool {
+    strcmp(UnsafeRawPointer(bytes).assumingMemoryBound(to: CChar.self),
+      UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)) == 0
   }
 
   /// One `<sms>`, `<mms>` or `<call>` with what was read inside it. Only the attributes the
@@ -169,10 +171,10 @@ public struct SMSBackupFormat: ExportFormat {
     var hasData = false
   }
 
-  static func kind(_ reader: XMLStreamReader) -> Record.Kind {
-    if reader.localNameIs("sms") { return .sms }
-    if reader.localNameIs("mms") { return .mms }
-    if reader.localNameIs("call") { return .call }
+  static func kind(_ name: UnsafePointer<UInt8>) -> Record.Kind {
+    if isName(name, "sms") { return .sms }
+    if isName(name, "mms") { return .mms }
+    if isName(name, "call") { return .call }
     return .other
   }
 
@@ -185,27 +187,26 @@ public struct SMSBackupFormat: ExportFormat {
   static let dataAttribute = AttributeNames(["data"])
 
   /// A value as a string, or nil where the app wrote `null` or nothing.
-  static func value(_ bytes: UnsafePointer<UInt8>) -> String? {
-    if bytes[0] == 0 || isNull(bytes) { return nil }
-    return String(cString: bytes)
+  static func value(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+    if bytes.isEmpty || isNull(bytes) { return nil }
+    return XMLPushParser.Attributes.string(bytes)
   }
 
   /// Whether a value is the literal `null`.
-  static func isNull(_ bytes: UnsafePointer<UInt8>) -> Bool {
-    bytes[0] == UInt8(ascii: "n") && bytes[1] == UInt8(ascii: "u") && bytes[2] == UInt8(ascii: "l")
-      && bytes[3] == UInt8(ascii: "l") && bytes[4] == 0
+  static func isNull(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    XMLPushParser.Attributes.isEqual(bytes, "null")
   }
 
   /// Whether a value is `(Unknown)`, which the app writes for a number with no contact.
-  static func isUnknownContact(_ bytes: UnsafePointer<UInt8>) -> Bool {
-    strcmp(UnsafeRawPointer(bytes).assumingMemoryBound(to: CChar.self), "(Unknown)") == 0
+  static func isUnknownContact(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    XMLPushParser.Attributes.isEqual(bytes, "(Unknown)")
   }
 
   /// Reads the attributes of a record's element.
-  static func read(_ record: inout Record, from reader: XMLStreamReader) {
+  static func read(_ record: inout Record, from attributes: XMLPushParser.Attributes) {
     switch record.kind {
     case .sms:
-      reader.forEachAttribute(smsAttributes) { index, bytes in
+      attributes.forEach(smsAttributes) { index, bytes in
         switch index {
         case 0: record.address = value(bytes)
         case 1: record.date = value(bytes)
@@ -215,7 +216,7 @@ public struct SMSBackupFormat: ExportFormat {
         }
       }
     case .mms:
-      reader.forEachAttribute(mmsAttributes) { index, bytes in
+      attributes.forEach(mmsAttributes) { index, bytes in
         switch index {
         case 0: record.address = value(bytes)
         case 1: record.date = value(bytes)
@@ -224,7 +225,7 @@ public struct SMSBackupFormat: ExportFormat {
         }
       }
     case .call:
-      reader.forEachAttribute(callAttributes) { index, bytes in
+      attributes.forEach(callAttributes) { index, bytes in
         switch index {
         case 0: record.number = value(bytes)
         case 1: record.date = value(bytes)
@@ -238,24 +239,24 @@ public struct SMSBackupFormat: ExportFormat {
     }
   }
 
-  static func part(_ reader: XMLStreamReader) -> Part {
+  static func part(_ attributes: XMLPushParser.Attributes) -> Part {
     var part = Part()
-    reader.forEachAttribute(partAttributes) { index, bytes in
+    attributes.forEach(partAttributes) { index, bytes in
       switch index {
       case 0: part.seq = value(bytes)
       case 1: part.ct = value(bytes)
       case 2: part.name = value(bytes)
       case 3: part.cl = value(bytes)
       case 4: part.text = value(bytes)
-      default: part.hasData = bytes[0] != 0 && !isNull(bytes)
+      default: part.hasData = !bytes.isEmpty && !isNull(bytes)
       }
     }
     return part
   }
 
-  static func addr(_ reader: XMLStreamReader) -> (address: String?, type: String?) {
+  static func addr(_ attributes: XMLPushParser.Attributes) -> (address: String?, type: String?) {
     var addr: (address: String?, type: String?) = (nil, nil)
-    reader.forEachAttribute(addrAttributes) { index, bytes in
+    attributes.forEach(addrAttributes) { index, bytes in
       if index == 0 { addr.address = value(bytes) } else { addr.type = value(bytes) }
     }
     return addr
