@@ -132,6 +132,14 @@ public struct ImportedMessage: Sendable {
     }
   }
 
+  /// How many media files the message names (without reading deferred ones).
+  public var mediaCount: Int {
+    switch mediaSource {
+    case .ready(let media): return media.count
+    case .deferred(_, let names): return names.count
+    }
+  }
+
   /// Whether the message has media (without reading deferred ones).
   public var hasMedia: Bool {
     switch mediaSource {

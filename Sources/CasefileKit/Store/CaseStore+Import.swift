@@ -206,7 +206,7 @@ extension CaseStore {
           summary.wouldStore.append(PlannedItem(
             occurredAt: UTCStamp.format(message.occurredAt.utc), platform: message.platform.rawValue, kind: message.kind.rawValue,
             sender: message.sender?.handle, direction: message.direction.rawValue, thread: message.thread, entry: message.entryPath, textLength: message.text?.count ?? 0,
-            media: message.media.count))
+            media: message.mediaCount))
           return
         }
         let ref = try self.store(
