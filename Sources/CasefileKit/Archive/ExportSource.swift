@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 #if canImport(Glibc)
@@ -85,9 +84,9 @@ public final class ExportSource {
       if let cachedSHA256 { return cachedSHA256 }
       let input = try FileHandleReader(url: url, role: "export")
       defer { input.close() }
-      var hasher = SHA256()
-      while let chunk = try input.read(max: 1 << 20) { hasher.update(data: chunk) }
-      let hex = Digest.hex(hasher.finalize())
+      let hasher = SHA256Stream()
+      while let chunk = try input.read(max: 1 << 20) { hasher.update(chunk) }
+      let hex = hasher.finalize()
       cachedSHA256 = hex
       return hex
     }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 #if canImport(Glibc)
@@ -61,12 +60,12 @@ public struct BlobStore: Sendable {
     defer {
       if !keepTmp { unlink(tmp.path) }
     }
-    var hasher = SHA256()
+    let hasher = SHA256Stream()
     var size: Int64 = 0
     do {
       defer { close(out) }
       while let chunk = try next() {
-        hasher.update(data: chunk)
+        hasher.update(chunk)
         size += Int64(chunk.count)
         try chunk.withUnsafeBytes { buffer in
           var offset = 0
@@ -82,7 +81,7 @@ public struct BlobStore: Sendable {
       }
       guard fsync(out) == 0 else { throw ioError("cannot sync the blob area", tmp) }
     }
-    let sha = Digest.hex(hasher.finalize())
+    let sha = hasher.finalize()
     let destination = path(for: sha)
     if FileManager.default.fileExists(atPath: destination.path) {
       return Stored(sha256: sha, size: size, created: false)
@@ -121,9 +120,9 @@ public struct BlobStore: Sendable {
     guard FileManager.default.fileExists(atPath: url.path) else { return .missing }
     let input = try FileHandleReader(url: url, role: "blob")
     defer { input.close() }
-    var hasher = SHA256()
-    while let chunk = try input.read(max: Self.chunkSize) { hasher.update(data: chunk) }
-    let actual = Digest.hex(hasher.finalize())
+    let hasher = SHA256Stream()
+    while let chunk = try input.read(max: Self.chunkSize) { hasher.update(chunk) }
+    let actual = hasher.finalize()
     return actual == sha256 ? .ok : .mismatch(actual: actual)
   }
 

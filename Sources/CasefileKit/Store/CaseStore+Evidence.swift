@@ -113,9 +113,9 @@ extension CaseStore {
     let handle = input.handle.trimmingCharacters(in: .whitespaces)
     guard !handle.isEmpty else { throw CasefileError(.badValue, "the author's handle is empty") }
     let key = handleKey(handle, platform: platform)
-    if let row = try Row.fetchOne(
-      db, sql: "SELECT * FROM actors WHERE platform = ? AND handle_key = ?", arguments: [platform.rawValue, key])
-    {
+    // Cached: an import asks this once for every message it stores.
+    let find = try db.cachedStatement(sql: "SELECT * FROM actors WHERE platform = ? AND handle_key = ?")
+    if let row = try Row.fetchOne(find, arguments: [platform.rawValue, key]) {
       let id: Int64 = row["id"]
       var fill: [(String, (any DatabaseValueConvertible)?)] = []
       for (column, value) in [

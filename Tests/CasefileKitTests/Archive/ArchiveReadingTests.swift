@@ -119,6 +119,18 @@ private let expected: [(String, Data)] = [
     #expect(error?.code == .archiveTooLarge)
   }
 
+  @Test func theExportHashAgreesWithSwiftCrypto() throws {
+    // The export's hash goes through OpenSSL (for speed), everything else through swift-crypto;
+    // both must give the same digest, over many chunks.
+    let t = try TempFolder()
+    let url = t.url("export.bin")
+    let data = Data((0..<3_000_001).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
+    try data.write(to: url)
+    #expect(try ExportSource(url: url).sha256 == Digest.sha256Hex(data))
+    try Data().write(to: t.url("empty.bin"))
+    #expect(try ExportSource(url: t.url("empty.bin")).sha256 == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+  }
+
   @Test func plainFilesAreNotHeldToTheArchiveByteCaps() throws {
     // A phone's SMS backup can run past any cap fit for an archive entry; on disk it cannot expand.
     let t = try TempFolder()
