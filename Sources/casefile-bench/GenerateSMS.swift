@@ -3,7 +3,8 @@ import Foundation
 
 /// Writes a big, synthetic SMS Backup & Restore file, deterministically.
 ///
-/// It has what real backups have: many ordinary threads, one harassing sender (about 2% of the
+/// It has what real backups have: a few thousand ordinary threads (a fixed set of contacts and
+/// groups, whatever the size), one harassing sender (about 2% of the
 /// messages), MMS with a SMIL part, small images and now and then a multi-megabyte base64 part,
 /// surrogate-pair emoji references, XML escapes, `null` strings and `~` group addresses. Every
 /// number is from a fictional range and every text is made up.
@@ -13,6 +14,11 @@ struct GenerateSMS: ParsableCommand {
   @Option(help: "How many records.") var messages = 1_000_000
   @Option(help: "Where to write it.") var out: String
   @Option(help: "Seed for the generator.") var seed: UInt64 = 2026
+
+  /// The time of the first record, in epoch milliseconds; each next one is 1 ms to 2 minutes later
+  /// (a minute apart on average). The same seed gives the same records, so a bigger file starts
+  /// with every record of a smaller one.
+  static let firstDate: Int64 = 1_700_000_000_000
 
   /// The sender the import benchmark selects.
   static let abuser = "+447700900001"
@@ -67,7 +73,7 @@ struct GenerateSMS: ParsableCommand {
     buffer += "<smses count=\"\(messages)\" backup_set=\"synthetic\" backup_date=\"1795288503000\" type=\"full\">\n"
     let smallImage = String(repeating: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", count: 1)
     let bigImage = String(repeating: "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3", count: 50_000)  // 2 MB of base64
-    var date: Int64 = 1_700_000_000_000
+    var date: Int64 = firstDate
     for index in 0..<messages {
       date += Int64(1 + random.below(120_000))
       let isAbuser = random.below(50) == 0
@@ -81,8 +87,11 @@ struct GenerateSMS: ParsableCommand {
       if index % 100 == 37 {
         // An MMS: SMIL, text and an image part; now and then a big one.
         let image = index % 50_000 == 37 ? bigImage : smallImage
-        let group = random.below(5) == 0 ? "~+4477009\(String(format: "%05d", random.below(3000)))" : ""
-        buffer += "  <mms date=\"\(date)\" rr=\"null\" sub=\"null\" ct_t=\"application/vnd.wap.multipart.related\" msg_box=\"\(received ? 1 : 2)\" address=\"\(number)\(group)\" m_type=\"\(received ? 132 : 128)\" read=\"1\" sub_id=\"1\" contact_name=\"(Unknown)\" readable_date=\"synthetic\">\n"
+        // A group conversation is one of a fixed set, as on a real phone: the number of threads
+        // depends on the owner's contacts, not on how many messages the backup holds.
+        let groupIndex = random.below(5) == 0 ? random.below(40) : nil
+        let address = groupIndex.map { "+4477009\(String(format: "%05d", 2000 + $0))~+4477009\(String(format: "%05d", 2100 + $0))" } ?? number
+        buffer += "  <mms date=\"\(date)\" rr=\"null\" sub=\"null\" ct_t=\"application/vnd.wap.multipart.related\" msg_box=\"\(received ? 1 : 2)\" address=\"\(address)\" m_type=\"\(received ? 132 : 128)\" read=\"1\" sub_id=\"1\" contact_name=\"(Unknown)\" readable_date=\"synthetic\">\n"
         buffer += "    <parts>\n"
         buffer += "      <part seq=\"-1\" ct=\"application/smil\" name=\"null\" chset=\"null\" cl=\"smil.xml\" text=\"&lt;smil&gt;&lt;body/&gt;&lt;/smil&gt;\" />\n"
         buffer += "      <part seq=\"0\" ct=\"image/png\" name=\"photo\(index).png\" chset=\"null\" cl=\"photo\(index).png\" text=\"null\" data=\"\(image)\" />\n"

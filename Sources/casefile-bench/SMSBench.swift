@@ -20,6 +20,12 @@ struct SMSBench: ParsableCommand {
     print("casefile: \(bin)")
     print(String(format: "%-6@ %10@ %9@ | %22@ | %30@ | %30@", "scale" as NSString, "records" as NSString, "MB" as NSString,
       "xmllint --stream" as NSString, "casefile scan" as NSString, "casefile import --from" as NSString))
+    // The import selects the harassing sender's messages up to where a 1x file ends (on average),
+    // so that it stores the same messages, about 20,000 of them, from every size of file: what
+    // changes with the scale is only how much it has to read.
+    let cut = Date(timeIntervalSince1970: (Double(GenerateSMS.firstDate) + Double(messages) * 60_000) / 1000)
+    let until = ISO8601DateFormatter().string(from: cut)
+    print("import: --from \(GenerateSMS.abuser) --until \(until) (the same messages at every scale)")
     for scale in scales {
       let count = messages * scale
       let file = "\(work)/sms-\(count).xml"
@@ -44,7 +50,8 @@ struct SMSBench: ParsableCommand {
       _ = try measure([bin, "init"], environment: env)
       _ = try measure([bin, "case", "open", "Benchmark", "--category", "harassment"], environment: env)
       let caseRef = "C-\(Calendar(identifier: .gregorian).component(.year, from: Date()))-0001"
-      let importRun = try measure([bin, "import", file, "--case", caseRef, "--from", GenerateSMS.abuser], environment: env)
+      let importRun = try measure(
+        [bin, "import", file, "--case", caseRef, "--from", GenerateSMS.abuser, "--until", until], environment: env)
       for (name, run) in [("xmllint", xmllint), ("scan", scan), ("import", importRun)] where run.status != 0 {
         throw BenchError("\(name) exited with \(run.status) at scale \(scale)")
       }
