@@ -150,11 +150,16 @@ public final class XMLStreamReader {
     }
   }
 
-  /// The location with the current line.
+  /// The location with the current node's line. The parser's own line number runs ahead of the
+  /// node being looked at (it has read further), so the node's line is preferred.
   public var here: CasefileError.Location {
     var located = location
-    let line = xmlTextReaderGetParserLineNumber(reader)
-    if line > 0 { located.line = Int(line) }
+    if let node = xmlTextReaderCurrentNode(reader), xmlGetLineNo(node) > 0 {
+      located.line = Int(xmlGetLineNo(node))
+    } else {
+      let line = xmlTextReaderGetParserLineNumber(reader)
+      if line > 0 { located.line = Int(line) }
+    }
     return located
   }
 

@@ -106,4 +106,20 @@ import Testing
     #expect(missing?.message.contains("comment_id") == true)
     #expect(missing?.location?.line == 2)
   }
+
+  /// The line named is the comment's own, not where the parser has read ahead to.
+  @Test func errorsNameTheCommentsOwnLine() throws {
+    let filler = (0..<3000).map { "<wp:postmeta><wp:meta_key>k\($0)</wp:meta_key></wp:postmeta>" }.joined(separator: "\n")
+    let doc = """
+      <rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><item><title>T</title>
+      <wp:comment><wp:comment_author>A</wp:comment_author><wp:comment_date_gmt>2026-01-01 10:00:00</wp:comment_date_gmt></wp:comment>
+      \(filler)
+      </item></channel></rss>
+      """
+    let error = #expect(throws: CasefileError.self) {
+      try FormatFixtures.read(WordPressWXRFormat(), Data(doc.utf8), entry: "x.xml", chunk: 1 << 16)
+    }
+    #expect(error?.message.contains("comment_id") == true)
+    #expect(error?.location?.line == 2)
+  }
 }
