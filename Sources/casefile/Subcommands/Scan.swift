@@ -25,23 +25,28 @@ struct Scan: ParsableCommand {
     if output.json { return try Output.json(report) }
     print("\(report.source)  (\(source.kind.rawValue), \(report.sourceSha256.map { "sha256 \($0)" } ?? "a folder: no single hash; each message keeps its fragment's"))")
     for format in report.formats {
-      print("  format \(format.format): \(format.entries) entr\(format.entries == 1 ? "y" : "ies"), \(format.messages) messages")
+      print("  format \(format.format): \(format.entries) entr\(format.entries == 1 ? "y" : "ies"), \(Self.count(format.messages, "message"))")
     }
     let limit = all ? Int.max : 30
     print("\nSenders (\(report.senders.count)), most messages first")
     for sender in report.senders.prefix(limit) {
       print("  \(sender.platform) \(sender.sender)" + (sender.displayName.map { " (\($0))" } ?? "")
-        + "  \(sender.messages) msgs  \(Output.short(sender.first)) .. \(Output.short(sender.last))"
+        + "  \(Self.count(sender.messages, "msg"))  \(Output.short(sender.first)) .. \(Output.short(sender.last))"
         + (sender.hits > 0 ? "  hits: \(sender.hits)" : ""))
     }
     if report.senders.count > limit { print("  ... \(report.senders.count - limit) more (--all lists them)") }
     print("\nThreads (\(report.threads.count))")
     for thread in report.threads.prefix(limit) {
-      print("  \(thread.platform) \(thread.thread)  \(thread.messages) msgs from \(thread.senders) sender(s)"
+      print("  \(thread.platform) \(thread.thread)  \(Self.count(thread.messages, "msg")) from \(Self.count(thread.senders, "sender"))"
         + "  \(Output.short(thread.first)) .. \(Output.short(thread.last))" + (thread.hits > 0 ? "  hits: \(thread.hits)" : ""))
     }
     if report.threads.count > limit { print("  ... \(report.threads.count - limit) more (--all lists them)") }
     if match != nil || !contains.isEmpty { print("\nKeyword hits: \(report.hits)") }
     for warning in report.warnings { Output.notice("warning: \(warning.entry.map { "entry \($0): " } ?? "")\(warning.message)") }
+  }
+
+  /// `1 msg`, `2 msgs`.
+  static func count(_ number: Int, _ noun: String) -> String {
+    "\(number) \(noun)\(number == 1 ? "" : "s")"
   }
 }
