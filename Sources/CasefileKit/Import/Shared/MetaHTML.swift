@@ -369,26 +369,9 @@ enum MetaHTMLTime {
     return (OccurredAt(utc: instant, original: original, zone: zone.identifier, zoneSource: .assumed), warning.map { "'\(original)' \($0)" })
   }
 
-  /// Reads `+01`, `+1`, `+0100`, `+01:00` or `-05:30`.
+  /// Reads `+01`, `+1`, `+0100`, `+01:00` or `-05:30`: the CLI's offsets, plus a one-digit hour.
   static func parseOffset(_ text: String) -> Int? {
-    guard let sign = text.first, sign == "+" || sign == "-" else { return nil }
-    let body = text.dropFirst()
-    let pieces = body.split(separator: ":", omittingEmptySubsequences: false)
-    var hours: Int?
-    var minutes = 0
-    if pieces.count == 2 {
-      hours = Int(pieces[0])
-      guard pieces[1].count == 2, let m = Int(pieces[1]) else { return nil }
-      minutes = m
-    } else if body.count == 4 {
-      hours = Int(body.prefix(2))
-      guard let m = Int(body.suffix(2)) else { return nil }
-      minutes = m
-    } else if (1...2).contains(body.count) {
-      hours = Int(body)
-    }
-    guard let hours, body.allSatisfy({ $0 == ":" || ($0.isASCII && $0.isNumber) }), hours <= 14, minutes < 60 else { return nil }
-    let total = hours * 3600 + minutes * 60
-    return sign == "-" ? -total : total
+    let oneDigitHour = text.count == 2 && text.last?.isNumber == true
+    return OccurredAt.parseOffset(oneDigitHour ? String(text.prefix(1)) + "0" + String(text.suffix(1)) : text)
   }
 }
