@@ -54,6 +54,8 @@ public enum FormatRegistry {
     TelegramHTMLFormat(),
     WordPressWXRFormat(),
     GoogleVoiceFormat(),
+    FacebookJSONFormat(),
+    InstagramJSONFormat(),
   ]
 
   /// The format with this id, or an error that lists the ones there are.

@@ -35,12 +35,14 @@ enum MetaHTMLPage {
 
   /// The thread folder of a `…/messages/<section>/<thread>/message_N.html` path, or nil when the
   /// path is not shaped like that.
-  static func thread(entryPath: String) -> String? {
+  /// `fileExtension` is `.html` for the HTML variant and `.json` for the JSON one, which share
+  /// the folders.
+  static func thread(entryPath: String, fileExtension: String = ".html") -> String? {
     let components = entryPath.split(separator: "/", omittingEmptySubsequences: true)
     guard components.count >= 4 else { return nil }
     let name = components[components.count - 1].lowercased()
-    let number = name.dropFirst("message_".count).dropLast(".html".count)
-    guard name.hasPrefix("message_"), name.hasSuffix(".html"), !number.isEmpty, number.allSatisfy(\.isASCII),
+    let number = name.dropFirst("message_".count).dropLast(fileExtension.count)
+    guard name.hasPrefix("message_"), name.hasSuffix(fileExtension), !number.isEmpty, number.allSatisfy(\.isASCII),
       number.allSatisfy(\.isNumber),
       sections.contains(components[components.count - 3].lowercased()),
       components[components.count - 4].lowercased() == "messages"
