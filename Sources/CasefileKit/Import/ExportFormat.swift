@@ -56,6 +56,7 @@ public enum FormatRegistry {
     GoogleVoiceFormat(),
     FacebookJSONFormat(),
     InstagramJSONFormat(),
+    TelegramJSONFormat(),
   ]
 
   /// The format with this id, or an error that lists the ones there are.
