@@ -54,6 +54,7 @@ public enum FormatRegistry {
     TelegramHTMLFormat(),
     WordPressWXRFormat(),
     GoogleVoiceFormat(),
+    WhatsAppChatFormat(),
   ]
 
   /// The format with this id, or an error that lists the ones there are.
