@@ -57,6 +57,7 @@ public enum FormatRegistry {
     FacebookJSONFormat(),
     InstagramJSONFormat(),
     TelegramJSONFormat(),
+    WhatsAppChatFormat(),
   ]
 
   /// The format with this id, or an error that lists the ones there are.
