@@ -89,12 +89,6 @@ import Testing
   }
 
   func importAll(_ store: CaseStore, _ caseRef: String, _ url: URL) throws -> ImportSummary {
-    let source = try ExportSource(url: url)
-    return try store.importMessages(
-      caseRef: caseRef, source: ImportSourceInfo(path: url.path, kind: source.kind.rawValue, sha256: try source.sha256),
-      filter: ImportFilter(), dryRun: false, mediaSource: source
-    ) { emit in
-      try ExportReading.read(source, format: nil, sourceZone: TimeZone(identifier: "UTC")!, emit: emit)
-    }
+    try FormatFixtures.importExport(store, caseRef, url, zone: "UTC")
   }
 }

@@ -18,13 +18,7 @@ import Testing
   }
 
   func importAll(_ store: CaseStore, _ caseRef: String, _ url: URL, filter: ImportFilter = ImportFilter()) throws -> ImportSummary {
-    let source = try ExportSource(url: url)
-    return try store.importMessages(
-      caseRef: caseRef, source: ImportSourceInfo(path: url.path, kind: source.kind.rawValue, sha256: try source.sha256),
-      filter: filter, dryRun: false, mediaSource: source
-    ) { emit in
-      try ExportReading.read(source, format: nil, sourceZone: TimeZone(identifier: "Europe/Dublin")!, emit: emit)
-    }
+    try FormatFixtures.importExport(store, caseRef, url, filter: filter)
   }
 
   func count(_ t: TestStore, _ table: String) throws -> Int? {
@@ -145,13 +139,7 @@ import Testing
     try page.write(to: chat.appendingPathComponent("messages.html"))
     let t = try TestStore()
     let ref = try t.store.openCase(title: "Telegram", category: .harassment, severity: .medium).ref
-    let source = try ExportSource(url: chat)
-    let summary = try t.store.importMessages(
-      caseRef: ref, source: ImportSourceInfo(path: chat.path, kind: source.kind.rawValue, sha256: nil), filter: ImportFilter(),
-      dryRun: false, mediaSource: source
-    ) { emit in
-      try ExportReading.read(source, format: nil, sourceZone: TimeZone(identifier: "UTC")!, emit: emit)
-    }
+    let summary = try FormatFixtures.importExport(t.store, ref, chat, zone: "UTC")
     #expect(summary.new == 1)
     #expect(summary.warnings.count == 1)
     #expect(summary.warnings.first?.raw == nil)  // the summary carries the message only

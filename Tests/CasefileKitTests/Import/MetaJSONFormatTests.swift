@@ -87,12 +87,8 @@ import Testing
     let t = try TestStore()
     let ref = try t.store.openCase(title: "Messenger", category: .harassment, severity: .medium).ref
     let folder = FormatFixtures.root.appendingPathComponent(Self.folder)
-    let source = try ExportSource(url: folder)
     func run() throws -> ImportSummary {
-      try t.store.importMessages(
-        caseRef: ref, source: ImportSourceInfo(path: folder.path, kind: source.kind.rawValue, sha256: nil),
-        filter: ImportFilter(from: ["Siobhán Ó Briain"]), dryRun: false, mediaSource: source
-      ) { emit in try ExportReading.read(source, format: nil, sourceZone: TimeZone(identifier: "UTC")!, emit: emit) }
+      try FormatFixtures.importExport(t.store, ref, folder, filter: ImportFilter(from: ["Siobhán Ó Briain"]))
     }
     let summary = try run()
     #expect(summary.new == 3 && summary.skipped == 1)

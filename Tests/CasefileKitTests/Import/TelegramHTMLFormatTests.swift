@@ -2,8 +2,8 @@ import CasefileKit
 import Foundation
 import Testing
 
-/// Reads fixture files through any format, in small chunks, collecting warnings; shared by the
-/// Telegram, WordPress and Google Voice tests.
+/// Reads fixture files through any format, in small chunks, collecting warnings, and imports
+/// exports through a real store; shared by the format tests.
 enum FormatFixtures {
   /// `Tests/Fixtures`.
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -30,6 +30,20 @@ enum FormatFixtures {
       try format.messages(input) { out.append($0) }
     }
     return (out, warnings)
+  }
+
+  /// Imports an export (archive, folder or file) into a case the way `casefile import` does: its
+  /// hash, registry detection, and media read from the export.
+  static func importExport(
+    _ store: CaseStore, _ caseRef: String, _ url: URL, filter: ImportFilter = ImportFilter(), zone: String = "Europe/Dublin"
+  ) throws -> ImportSummary {
+    let source = try ExportSource(url: url)
+    return try store.importMessages(
+      caseRef: caseRef, source: ImportSourceInfo(path: url.path, kind: source.kind.rawValue, sha256: try source.sha256),
+      filter: filter, dryRun: false, mediaSource: source
+    ) { emit in
+      try ExportReading.read(source, format: nil, sourceZone: TimeZone(identifier: zone)!, emit: emit)
+    }
   }
 
   /// Every fragment is a byte-exact piece of the file and holds its message's text (as given).

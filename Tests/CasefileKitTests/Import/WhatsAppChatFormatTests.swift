@@ -294,13 +294,7 @@ import Testing
   // MARK: Through a store
 
   func importAll(_ store: CaseStore, _ caseRef: String, _ url: URL) throws -> ImportSummary {
-    let source = try ExportSource(url: url)
-    return try store.importMessages(
-      caseRef: caseRef, source: ImportSourceInfo(path: url.path, kind: source.kind.rawValue, sha256: try source.sha256),
-      filter: ImportFilter(), dryRun: false, mediaSource: source
-    ) { emit in
-      try ExportReading.read(source, format: nil, sourceZone: TimeZone(identifier: "Europe/Dublin")!, emit: emit)
-    }
+    try FormatFixtures.importExport(store, caseRef, url)
   }
 
   @Test func aZipWithTheChatAndOnePhotoImportsOnce() throws {
