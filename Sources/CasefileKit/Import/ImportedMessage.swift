@@ -94,6 +94,9 @@ public struct ImportedMessage: Sendable {
   /// The raw fragment, as views of the chunks it was read in; copied only when asked for, so a
   /// message that is counted or skipped never pays for its bytes.
   public var rawFragment: RawFragment
+  /// 1 for a message; 2, 3, … for repeats of an identical one (same thread, sender, time, kind
+  /// and text) earlier in the same entry. See ``identity``.
+  public var occurrence = 1
   /// The raw fragment exactly as it stood in the entry.
   public var fragment: Data {
     get { rawFragment.bytes }
@@ -201,13 +204,18 @@ public struct ImportedMessage: Sendable {
 
   /// What makes a message the same message on a re-import: the platform's id where there is
   /// one, otherwise a hash of (format, thread, sender, time, text), as formats.md says.
+  ///
+  /// Where a source can hold the same message twice (a threat sent twice in one minute, and a
+  /// WhatsApp header has no seconds), the format numbers the repeats with ``occurrence``: the
+  /// second and later count in the hash, so each is kept, and a re-import numbers them alike.
   public var identity: String {
     if let platformMessageID, !platformMessageID.isEmpty {
       return "\(format):id:\(platformMessageID)"
     }
-    let parts = [
+    var parts = [
       format, thread ?? "", sender?.handle ?? "(owner)", UTCStamp.format(occurredAt.utc), kind.rawValue, text ?? "",
     ]
+    if occurrence > 1 { parts.append("occurrence \(occurrence)") }
     return "\(format):sha256:" + Digest.sha256Hex(Array(Canonical.object(parts.enumerated().map { ("\($0.offset)", .text($0.element)) }).utf8))
   }
 }

@@ -199,6 +199,21 @@ import Testing
     #expect(String(decoding: crlf[0].fragment, as: UTF8.self) == "20/11/2026, 12:15 pm - Jo: noon\r\nsecond line")
   }
 
+  @Test func theSameThreatTwiceInOneMinuteIsTwoItems() throws {
+    let chat = "20/11/2026, 21:30 - Jo: I am outside\n20/11/2026, 21:30 - Jo: I am outside\n20/11/2026, 21:31 - Jo: I am outside\n"
+    let messages = try readText(chat).messages
+    #expect(messages.map(\.occurrence) == [1, 2, 1])
+    #expect(Set(messages.map(\.identity)).count == 3)
+    // A re-read numbers them alike, so a re-import adds nothing.
+    #expect(try readText(chat).messages.map(\.identity) == messages.map(\.identity))
+    let t = try TestStore()
+    let ref = try t.store.openCase(title: "WhatsApp", category: .threat, severity: .high).ref
+    let folder = try TempFolder()
+    try Data(chat.utf8).write(to: folder.url("WhatsApp Chat with Jo.txt"))
+    #expect(try importAll(t.store, ref, folder.url("WhatsApp Chat with Jo.txt")).new == 3)
+    #expect(try importAll(t.store, ref, folder.url("WhatsApp Chat with Jo.txt")).new == 0)
+  }
+
   // MARK: Structure
 
   @Test func continuationsAfterASystemLineAreNotGluedToTheMessageBefore() throws {

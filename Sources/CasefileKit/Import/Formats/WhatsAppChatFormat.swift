@@ -117,10 +117,15 @@ public struct WhatsAppChatFormat: ExportFormat {
     var pending: Pending?
     var orphans: [Int] = []
 
+    // Identical messages (a header has no seconds on Android) are numbered, so none is lost.
+    var seen: [String: Int] = [:]
     func finish() throws {
       guard let message = pending else { return }
       pending = nil
-      guard let built = message.build(bytes, format: id, entryPath: input.entryPath, thread: thread, folder: folder) else { return }
+      guard var built = message.build(bytes, format: id, entryPath: input.entryPath, thread: thread, folder: folder) else { return }
+      let key = built.identity
+      built.occurrence = seen[key, default: 0] + 1
+      seen[key] = built.occurrence
       try emit(built)
     }
 
