@@ -58,6 +58,7 @@ public enum FormatRegistry {
     InstagramJSONFormat(),
     TelegramJSONFormat(),
     WhatsAppChatFormat(),
+    YouTubeCommentsFormat(),
   ]
 
   /// The format with this id, or an error that lists the ones there are.
