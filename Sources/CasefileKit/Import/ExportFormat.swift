@@ -59,6 +59,7 @@ public enum FormatRegistry {
     TelegramJSONFormat(),
     WhatsAppChatFormat(),
     YouTubeCommentsFormat(),
+    DiscordFormat(),
   ]
 
   /// The format with this id, or an error that lists the ones there are.
