@@ -32,6 +32,23 @@ public struct FormatInput {
   public var location: CasefileError.Location { .init(file: sourcePath, entry: entryPath) }
 }
 
+extension FormatInput {
+  /// Reads the whole entry, for a format that parses an entry whole (HTML, JSON, CSV, a chat
+  /// text): it is read once, and one larger than `maximumBytes` is refused rather than risk memory.
+  /// `what` names the file in the error ("the HTML page").
+  public func readWhole(maximumBytes: Int, what: String) throws -> Data {
+    var data = Data()
+    while let chunk = try read(1 << 20) {
+      data.append(chunk)
+      if data.count > maximumBytes {
+        let limit = maximumBytes >= 1 << 20 ? "\(maximumBytes >> 20) MB" : "\(maximumBytes) bytes"
+        throw CasefileError(.badExport, "\(what) is larger than \(limit), more than casefile reads whole", location: location)
+      }
+    }
+    return data
+  }
+}
+
 /// One kind of platform export that casefile understands. Each lives in its own file under
 /// `Import/Formats/` and is listed once in ``FormatRegistry``; adding one touches no other format.
 public protocol ExportFormat: Sendable {

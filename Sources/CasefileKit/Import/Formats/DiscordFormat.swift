@@ -43,13 +43,7 @@ public struct DiscordFormat: ExportFormat {
     guard let channel = Self.channel(input.entryPath) else {
       throw CasefileError(.badExport, "this is not a Discord channel's messages file", location: input.location)
     }
-    var data = Data()
-    while let chunk = try input.read(1 << 20) {
-      data.append(chunk)
-      guard data.count <= Self.maximumBytes else {
-        throw CasefileError(.badExport, "the messages file is larger than \(Self.maximumBytes >> 20) MB", location: input.location)
-      }
-    }
+    let data = try input.readWhole(maximumBytes: Self.maximumBytes, what: "the messages file")
     if channel.isCSV {
       let csv = try CSVRecords(data, location: input.location)
       guard let idColumn = csv.column("ID"), let timeColumn = csv.column("Timestamp") else {

@@ -30,13 +30,7 @@ public struct TelegramJSONFormat: ExportFormat {
   static let maximumBytes = 1 << 30
 
   public func messages(_ input: FormatInput, emit: (ImportedMessage) throws -> Void) throws {
-    var data = Data()
-    while let chunk = try input.read(1 << 20) {
-      data.append(chunk)
-      guard data.count <= Self.maximumBytes else {
-        throw CasefileError(.badExport, "result.json is larger than \(Self.maximumBytes >> 20) MB", location: input.location)
-      }
-    }
+    let data = try input.readWhole(maximumBytes: Self.maximumBytes, what: "result.json")
     let folder = (input.entryPath as NSString).deletingLastPathComponent
     // Chats the owner left are read too: abuse may be why they left.
     var chats = try ["chats", "left_chats"].flatMap { section in

@@ -105,7 +105,7 @@ public struct WhatsAppChatFormat: ExportFormat {
   // MARK: - Reading
 
   public func messages(_ input: FormatInput, emit: (ImportedMessage) throws -> Void) throws {
-    let bytes = try readAll(input)
+    let bytes = [UInt8](try input.readWhole(maximumBytes: maximumBytes, what: "the WhatsApp chat file"))
     let lines = Self.lines(bytes)
 
     // Pass 1: the day/month order, from every header of the file.
@@ -152,19 +152,6 @@ public struct WhatsAppChatFormat: ExportFormat {
     }
   }
 
-  /// Reads the whole entry, refusing one larger than ``maximumBytes``.
-  func readAll(_ input: FormatInput) throws -> [UInt8] {
-    var bytes: [UInt8] = []
-    while let chunk = try input.read(1 << 16) {
-      bytes.append(contentsOf: chunk)
-      if bytes.count > maximumBytes {
-        throw CasefileError(
-          .badExport, "the WhatsApp chat file is larger than \(maximumBytes >> 20) MB, more than casefile reads as one chat",
-          location: input.location)
-      }
-    }
-    return bytes
-  }
 
   /// The byte range of every line, without its `\n` or `\r\n`; a BOM at the very start of the file
   /// belongs to the file, not to its first line.

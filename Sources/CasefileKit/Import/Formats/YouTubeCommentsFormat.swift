@@ -27,13 +27,7 @@ public struct YouTubeCommentsFormat: ExportFormat {
   static let maximumBytes = 512 << 20
 
   public func messages(_ input: FormatInput, emit: (ImportedMessage) throws -> Void) throws {
-    var data = Data()
-    while let chunk = try input.read(1 << 20) {
-      data.append(chunk)
-      guard data.count <= Self.maximumBytes else {
-        throw CasefileError(.badExport, "comments.csv is larger than \(Self.maximumBytes >> 20) MB", location: input.location)
-      }
-    }
+    let data = try input.readWhole(maximumBytes: Self.maximumBytes, what: "comments.csv")
     let csv = try CSVRecords(data, location: input.location)
     guard let idColumn = csv.column("Comment ID"), let textColumn = csv.column("Comment Text"),
       let timeColumn = csv.column("Comment Create Timestamp")

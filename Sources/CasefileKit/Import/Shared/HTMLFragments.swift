@@ -244,24 +244,10 @@ enum HTMLEntry {
   /// per file, both far below it.
   static let maximumBytes = 64 << 20
 
-  /// Reads the whole entry, refusing one larger than ``maximumBytes``.
-  static func readAll(_ input: FormatInput) throws -> Data {
-    var data = Data()
-    while let chunk = try input.read(1 << 16) {
-      data.append(chunk)
-      if data.count > maximumBytes {
-        throw CasefileError(
-          .badExport, "the HTML file is larger than \(maximumBytes >> 20) MB, more than casefile reads as one page",
-          location: input.location)
-      }
-    }
-    return data
-  }
-
   /// Reads an entry whole, parses it with libxml2's recovering HTML parser and tokenises its raw
   /// bytes, warning when the parse was lossy or the page looks cut short.
   static func parse(_ input: FormatInput) throws -> (tree: XMLTree, raw: HTMLFragments) {
-    let data = try readAll(input)
+    let data = try input.readWhole(maximumBytes: maximumBytes, what: "the HTML page")
     let tree = try XMLTree.parseHTML(data, location: input.location)
     if tree.lossy {
       // Content may be missing from the tree, so the page itself is kept whole.

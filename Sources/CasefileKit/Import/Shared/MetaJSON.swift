@@ -41,13 +41,7 @@ enum MetaJSON {
   static func messages(
     _ input: FormatInput, format: String, platform: Platform, emit: (ImportedMessage) throws -> Void
   ) throws {
-    var data = Data()
-    while let chunk = try input.read(1 << 20) {
-      data.append(chunk)
-      guard data.count <= maximumBytes else {
-        throw CasefileError(.badExport, "the message file is larger than \(maximumBytes >> 20) MB", location: input.location)
-      }
-    }
+    let data = try input.readWhole(maximumBytes: maximumBytes, what: "the message file")
     let ranges = try JSONFragments.ranges(in: data, at: [.key("messages"), .anyElement], location: input.location)
     guard try topLevelHasMessages(data, location: input.location) else {
       throw CasefileError(.badExport, "this is not a message file: its top level has no \"messages\" array", location: input.location)
