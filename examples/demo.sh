@@ -5,8 +5,9 @@
 # logs three messages (one with a screenshot, one read from stdin), walks the case up the ladder
 # (ignore, block, report, indemnifier), records the platform's first answer, and shows the case,
 # what is due and an fsck of the store. A second, threat case shows the police branch. Then the
-# platforms' own exports in examples/exports (an SMS backup and a Facebook download) are scanned,
-# and only the abusive senders' messages are imported, with their media and provenance.
+# platforms' own exports in examples/exports (an SMS backup, a Facebook download and a WhatsApp
+# chat) are scanned, and only one abuser's messages are imported from all three into one case,
+# with their media and provenance.
 #
 # Everything here is synthetic: the doctor, the accounts, the numbers and the messages are invented.
 # Run it from anywhere:  ./examples/demo.sh
@@ -17,6 +18,7 @@ root="$(cd "$here/.." && pwd)"
 screenshot="$here/screenshot.png"
 sms_backup="$here/exports/sms-20261124080000.xml"
 facebook_zip="$here/exports/facebook-drexample-20261124.zip"
+whatsapp_chat="$here/exports/WhatsApp Chat with Ciaran Murphy.txt"
 
 # Times typed without a zone are read in TZ; fix it so that the demo reads the same everywhere.
 export TZ=Europe/Dublin
@@ -109,22 +111,26 @@ casefile due
 casefile step police --case "$case2" --on "$D2" --force "Example Police Service" --incident "INC-EXAMPLE-0001"
 
 section "Import from the platforms' own exports: scan first, then import only the abuser"
-# The phone's SMS backup holds every conversation, many of them private. scan reads it without
-# storing anything and prints counts, never message text, so the sender can be found.
-casefile scan "$sms_backup" --contains surgery
-# Only that number's messages go into the threat case; everyone else is skipped and stored nowhere.
-casefile import "$sms_backup" --case "$case2" --from "+44 7700 900321" --dry-run
-casefile import "$sms_backup" --case "$case2" --from "+44 7700 900321"
-# The same backup again adds nothing twice.
-casefile import "$sms_backup" --case "$case2" --from "+44 7700 900321"
-
-# Abuse often spans platforms: the Facebook download (a zip, HTML variant) goes in a case of its own.
-casefile case open "Messenger messages after a one-star review" --category harassment --severity medium \
+# Abuse often spans platforms. One person has written by text, on Messenger and on WhatsApp:
+# a case of its own gathers all three, each import with its provenance.
+casefile case open "One person across texts, Messenger and WhatsApp" --category harassment --severity high \
   | tee "$workdir/opened.txt"
 case3="$(sed -n 's/^Opened //p' "$workdir/opened.txt")"
 rm -f "$workdir/opened.txt"
+
+# The phone's SMS backup holds every conversation, many of them private. scan reads it without
+# storing anything and prints counts, never message text, so the sender can be found.
+casefile scan "$sms_backup" --contains surgery
+# Only that number's messages go into the case; everyone else is skipped and stored nowhere.
+casefile import "$sms_backup" --case "$case3" --from "+44 7700 900321" --dry-run
+casefile import "$sms_backup" --case "$case3" --from "+44 7700 900321"
+# The same backup again adds nothing twice.
+casefile import "$sms_backup" --case "$case3" --from "+44 7700 900321"
+
+# The Facebook download (a zip, HTML variant), and the WhatsApp chat exported from the phone.
 casefile scan "$facebook_zip" --contains review
 casefile import "$facebook_zip" --case "$case3" --from "Ciaran Murphy"
+casefile import "$whatsapp_chat" --case "$case3" --from "Ciaran Murphy"
 casefile case show "$case3"
 
 section "The doctor's own view of the first case (message texts and private notes included)"
