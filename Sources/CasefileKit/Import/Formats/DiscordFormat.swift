@@ -69,11 +69,7 @@ public struct DiscordFormat: ExportFormat {
     guard data.drop(while: { [0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }).first == UInt8(ascii: "[") else {
       throw CasefileError(.badExport, "messages.json is not an array of messages", location: input.location)
     }
-    var line = 1
-    var offset = 0
-    for range in ranges {
-      line += data[(data.startIndex + offset)..<(data.startIndex + range.lowerBound)].count(where: { $0 == 0x0A })
-      offset = range.lowerBound
+    for (range, line) in zip(ranges, JSONFragments.lines(of: ranges, in: data)) {
       var location = input.location
       location.line = line
       let fragment = data.subdata(in: (data.startIndex + range.lowerBound)..<(data.startIndex + range.upperBound))

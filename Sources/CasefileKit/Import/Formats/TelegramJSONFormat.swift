@@ -44,16 +44,14 @@ public struct TelegramJSONFormat: ExportFormat {
       }
       chats = [0..<data.count]
     }
-    for chatRange in chats {
+    // Chats in file order (left chats may come first), so that lines are counted in one pass.
+    chats.sort { $0.lowerBound < $1.lowerBound }
+    for (chatRange, chatLine) in zip(chats, JSONFragments.lines(of: chats, in: data)) {
       let chat = data.subdata(in: (data.startIndex + chatRange.lowerBound)..<(data.startIndex + chatRange.upperBound))
       let name = try Self.scalar(chat, "name", location: input.location) as? String
       let chatID = try Self.scalar(chat, "id", location: input.location).map { "\($0)" } ?? name ?? "chat"
       let ranges = try JSONFragments.ranges(in: chat, at: [.key("messages"), .anyElement], location: input.location)
-      var line = Self.line(in: data, at: chatRange.lowerBound)
-      var offset = 0
-      for range in ranges {
-        line += chat[(chat.startIndex + offset)..<(chat.startIndex + range.lowerBound)].count(where: { $0 == 0x0A })
-        offset = range.lowerBound
+      for (range, line) in zip(ranges, JSONFragments.lines(of: ranges, in: chat, firstLine: chatLine)) {
         var location = input.location
         location.line = line
         let fragment = chat.subdata(in: (chat.startIndex + range.lowerBound)..<(chat.startIndex + range.upperBound))
@@ -71,10 +69,6 @@ public struct TelegramJSONFormat: ExportFormat {
     guard let range = try JSONFragments.ranges(in: object, at: [.key(key)], location: location).first else { return nil }
     let bytes = object.subdata(in: (object.startIndex + range.lowerBound)..<(object.startIndex + range.upperBound))
     return try? JSONSerialization.jsonObject(with: repairEscapes(bytes), options: .fragmentsAllowed)
-  }
-
-  static func line(in data: Data, at offset: Int) -> Int {
-    1 + data[data.startIndex..<(data.startIndex + offset)].count(where: { $0 == 0x0A })
   }
 
   /// Rewrites Telegram's `\xNN` escapes, which JSON does not have, as `\u00NN`; every other

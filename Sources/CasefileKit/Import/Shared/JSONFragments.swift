@@ -24,6 +24,23 @@ struct JSONFragments {
     }
   }
 
+  /// The line each range starts on, counted in one forward pass over the data. The ranges must be
+  /// in document order, as ``ranges(in:at:location:)`` gives them; `firstLine` is the line that
+  /// the data's first byte is on (a part cut out of a larger file starts further down).
+  static func lines(of ranges: [Range<Int>], in data: Data, firstLine: Int = 1) -> [Int] {
+    var lines: [Int] = []
+    lines.reserveCapacity(ranges.count)
+    var line = firstLine
+    var offset = 0
+    for range in ranges {
+      precondition(range.lowerBound >= offset, "ranges out of document order")
+      line += data[(data.startIndex + offset)..<(data.startIndex + range.lowerBound)].count(where: { $0 == 0x0A })
+      offset = range.lowerBound
+      lines.append(line)
+    }
+    return lines
+  }
+
   /// Where the scanner is: inside an object (with the key of the member being read) or an array.
   private struct Frame {
     var isObject: Bool

@@ -47,16 +47,7 @@ enum MetaJSON {
       throw CasefileError(.badExport, "this is not a message file: its top level has no \"messages\" array", location: input.location)
     }
     let thread = MetaHTMLPage.thread(entryPath: input.entryPath, fileExtension: ".json")
-    // The line each message starts on, counted in one pass.
-    var lines: [Int] = []
-    lines.reserveCapacity(ranges.count)
-    var line = 1
-    var offset = 0
-    for range in ranges {
-      line += data[(data.startIndex + offset)..<(data.startIndex + range.lowerBound)].count(where: { $0 == 0x0A })
-      offset = range.lowerBound
-      lines.append(line)
-    }
+    let lines = JSONFragments.lines(of: ranges, in: data)
     // The file lists the newest first; the messages are handed on oldest first.
     for (range, line) in zip(ranges, lines).reversed() {
       var location = input.location
