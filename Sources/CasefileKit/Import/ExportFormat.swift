@@ -15,14 +15,18 @@ public struct FormatInput {
   public let warnKeeping: (String, Data) -> Void
   /// Pulls the entry's next chunk of at most the given size; nil at the end.
   public let read: (Int) throws -> Data?
+  /// What the other entries of the same export have told so far.
+  public let context: ExportContext
 
   public init(
-    entryPath: String, sourcePath: String, sourceZone: TimeZone, warn: @escaping (String) -> Void = { _ in },
-    warnKeeping: ((String, Data) -> Void)? = nil, read: @escaping (Int) throws -> Data?
+    entryPath: String, sourcePath: String, sourceZone: TimeZone, context: ExportContext = ExportContext(),
+    warn: @escaping (String) -> Void = { _ in }, warnKeeping: ((String, Data) -> Void)? = nil,
+    read: @escaping (Int) throws -> Data?
   ) {
     self.entryPath = entryPath
     self.sourcePath = sourcePath
     self.sourceZone = sourceZone
+    self.context = context
     self.warn = warn
     self.warnKeeping = warnKeeping ?? { message, _ in warn(message) }
     self.read = read
@@ -49,6 +53,39 @@ extension FormatInput {
   }
 }
 
+/// What some entries of an export tell about the others, shared by every entry of one read. X's
+/// `account.js` names the archive's owner, without whom the DMs received cannot be told from the
+/// DMs sent; `manifest.js` lists the files the archive should hold.
+///
+/// A format records facts as it reads the entries that hold them. An entry that needs a fact not
+/// seen yet is put off (``ExportFormat/defers(entryPath:head:context:)``) and read after every
+/// other entry, in a second walk over the export that reads only the entries put off. The walk
+/// order of an archive is whatever its maker wrote, so no format may rely on it.
+public final class ExportContext {
+  private var facts: [String: String] = [:]
+  private var lists: [String: [String]] = [:]
+  /// True while the entries put off are read: a fact missing now is not in the export at all.
+  public internal(set) var isLastPass = false
+
+  public init() {}
+
+  /// A fact by its name; names start with the format's id (`x-archive.owner`).
+  public subscript(fact: String) -> String? {
+    get { facts[fact] }
+    set { facts[fact] = newValue }
+  }
+
+  /// Adds a value to a list fact, such as each file a manifest names.
+  public func note(_ fact: String, _ value: String) {
+    lists[fact, default: []].append(value)
+  }
+
+  /// The values added to a list fact, in the order they were noted.
+  public func notes(_ fact: String) -> [String] {
+    lists[fact] ?? []
+  }
+}
+
 /// One kind of platform export that casefile understands. Each lives in its own file under
 /// `Import/Formats/` and is listed once in ``FormatRegistry``; adding one touches no other format.
 public protocol ExportFormat: Sendable {
@@ -60,6 +97,19 @@ public protocol ExportFormat: Sendable {
   func claims(entryPath: String, head: Data) -> Bool
   /// Reads the messages of one entry as a stream, handing each to `emit` as soon as it is read.
   func messages(_ input: FormatInput, emit: (ImportedMessage) throws -> Void) throws
+  /// Whether to put this entry off until every other entry has been read, because it needs a fact
+  /// that another entry gives (see ``ExportContext``) and that has not been met yet. Never asked
+  /// on the last pass. By default, false.
+  func defers(entryPath: String, head: Data, context: ExportContext) -> Bool
+  /// Checks that can only be made once the whole export has been read, such as a file that a
+  /// manifest lists and that was never met; each finding is a warning for an entry. Called once
+  /// per read for every format that claimed an entry. By default, nothing.
+  func finish(context: ExportContext, warn: (_ entry: String, _ message: String) -> Void)
+}
+
+extension ExportFormat {
+  public func defers(entryPath: String, head: Data, context: ExportContext) -> Bool { false }
+  public func finish(context: ExportContext, warn: (_ entry: String, _ message: String) -> Void) {}
 }
 
 /// Every format casefile reads, in the order detection tries them.
@@ -77,6 +127,7 @@ public enum FormatRegistry {
     WhatsAppChatFormat(),
     YouTubeCommentsFormat(),
     DiscordFormat(),
+    XArchiveFormat(),
   ]
 
   /// The format with this id, or an error that lists the ones there are.

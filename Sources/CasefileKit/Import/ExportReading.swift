@@ -12,7 +12,9 @@ public struct ReadProgress: Sendable {
 
 /// Reads an export through the format registry: every entry is offered to the formats (or only
 /// to the one forced with `--format`), and the messages of the entries they claim are handed on
-/// as a stream. Entries no format claims are passed over.
+/// as a stream. Entries no format claims are passed over. An entry whose format puts it off until
+/// a fact from another entry is known (see ``ExportContext``) is read in a second walk, after all
+/// the others; an export with none is walked once.
 public enum ExportReading {
   /// Reads every message of `source`. Returns the warnings gathered, and fails with a message
   /// listing the supported formats when no entry is in any of them.
@@ -21,26 +23,28 @@ public enum ExportReading {
     progress: ((ReadProgress) -> Void)? = nil, emit: (ImportedMessage) throws -> Void
   ) throws -> [ImportWarning] {
     var warnings: [ImportWarning] = []
-    var claimed = 0
+    var claimedBy: [String: any ExportFormat] = [:]
     var messages = 0
     var bytes: Int64 = 0
     var lastReport: Int64 = 0
-    try source.walk { entry, stream in
-      let total: Int64? = source.kind == .file ? entry.declaredSize : nil
-      let head = try stream.read(max: 4096) ?? Data()
-      let format: (any ExportFormat)?
+    let context = ExportContext()
+    // Entries put off to the last pass, by their place in the walk (names may repeat).
+    var putOff = Set<Int>()
+
+    func format(of entry: ArchiveEntry, head: Data) -> (any ExportFormat)? {
       if let forced {
         // A forced format takes a single file as it is, and in an archive the entries it claims.
-        format = source.kind == .file || forced.claims(entryPath: entry.path, head: head) ? forced : nil
-      } else {
-        format = FormatRegistry.detect(entryPath: entry.path, head: head)
+        return source.kind == .file || forced.claims(entryPath: entry.path, head: head) ? forced : nil
       }
-      guard let format else { return .next }
-      claimed += 1
+      return FormatRegistry.detect(entryPath: entry.path, head: head)
+    }
+
+    func readEntry(_ entry: ArchiveEntry, head: Data, stream: EntryStream, format: any ExportFormat) throws {
+      let total: Int64? = source.kind == .file ? entry.declaredSize : nil
       var pending: Data? = head
       var body = stream
       let input = FormatInput(
-        entryPath: entry.path, sourcePath: source.url.path, sourceZone: sourceZone,
+        entryPath: entry.path, sourcePath: source.url.path, sourceZone: sourceZone, context: context,
         warn: { warnings.append(ImportWarning(entry: entry.path, message: $0)) },
         warnKeeping: { warnings.append(ImportWarning(entry: entry.path, message: $0, raw: $1)) }
       ) { max in
@@ -64,9 +68,34 @@ public enum ExportReading {
         messages += 1
         try emit(message)
       }
+    }
+
+    var place = 0
+    try source.walk { entry, stream in
+      defer { place += 1 }
+      let head = try stream.read(max: 4096) ?? Data()
+      guard let format = format(of: entry, head: head) else { return .next }
+      claimedBy[format.id] = format
+      if format.defers(entryPath: entry.path, head: head, context: context) {
+        putOff.insert(place)
+        return .next
+      }
+      try readEntry(entry, head: head, stream: stream, format: format)
       return .next
     }
-    guard claimed > 0 else {
+    if !putOff.isEmpty {
+      context.isLastPass = true
+      place = 0
+      try source.walk { entry, stream in
+        defer { place += 1 }
+        guard putOff.contains(place) else { return .next }
+        let head = try stream.read(max: 4096) ?? Data()
+        guard let format = format(of: entry, head: head) else { return .next }
+        try readEntry(entry, head: head, stream: stream, format: format)
+        return .next
+      }
+    }
+    guard !claimedBy.isEmpty else {
       if let forced {
         throw CasefileError(
           .unknownFormat, "no entry of this export is in the format \(forced.id)", location: .init(file: source.url.path))
@@ -74,6 +103,9 @@ public enum ExportReading {
       throw CasefileError(
         .unknownFormat, "no supported export format was found here; supported: \(FormatRegistry.supportedList)",
         location: .init(file: source.url.path))
+    }
+    for id in claimedBy.keys.sorted() {
+      claimedBy[id]?.finish(context: context) { warnings.append(ImportWarning(entry: $0, message: $1)) }
     }
     progress?(ReadProgress(bytes: bytes, totalBytes: nil, messages: messages, entry: ""))
     return warnings
