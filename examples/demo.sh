@@ -5,9 +5,9 @@
 # logs three messages (one with a screenshot, one read from stdin), walks the case up the ladder
 # (ignore, block, report, indemnifier), records the platform's first answer, and shows the case,
 # what is due and an fsck of the store. A second, threat case shows the police branch. Then the
-# platforms' own exports in examples/exports (an SMS backup, a Facebook download and a WhatsApp
-# chat) are scanned, and only one abuser's messages are imported from all three into one case,
-# with their media and provenance.
+# platforms' own exports in examples/exports (an SMS backup, a Facebook download, a WhatsApp
+# chat and an X archive) are scanned, and only one abuser's messages are imported from all four
+# into one case, with their media and provenance.
 #
 # Everything here is synthetic: the doctor, the accounts, the numbers and the messages are invented.
 # Run it from anywhere:  ./examples/demo.sh
@@ -19,6 +19,7 @@ screenshot="$here/screenshot.png"
 sms_backup="$here/exports/sms-20261124080000.xml"
 facebook_zip="$here/exports/facebook-drexample-20261124.zip"
 whatsapp_chat="$here/exports/WhatsApp Chat with Ciaran Murphy.txt"
+x_archive="$here/exports/twitter-2026-11-24-drexample.zip"
 
 # Times typed without a zone are read in TZ; fix it so that the demo reads the same everywhere.
 export TZ=Europe/Dublin
@@ -111,9 +112,9 @@ casefile due
 casefile step police --case "$case2" --on "$D2" --force "Example Police Service" --incident "INC-EXAMPLE-0001"
 
 section "Import from the platforms' own exports: scan first, then import only the abuser"
-# Abuse often spans platforms. One person has written by text, on Messenger and on WhatsApp:
-# a case of its own gathers all three, each import with its provenance.
-casefile case open "One person across texts, Messenger and WhatsApp" --category harassment --severity high \
+# Abuse often spans platforms. One person has written by text, on Messenger, on WhatsApp and on X:
+# a case of its own gathers all four, each import with its provenance.
+casefile case open "One person across texts, Messenger, WhatsApp and X" --category harassment --severity high \
   | tee "$workdir/opened.txt"
 case3="$(sed -n 's/^Opened //p' "$workdir/opened.txt")"
 rm -f "$workdir/opened.txt"
@@ -131,6 +132,10 @@ casefile import "$sms_backup" --case "$case3" --from "+44 7700 900321"
 casefile scan "$facebook_zip" --contains review
 casefile import "$facebook_zip" --case "$case3" --from "Ciaran Murphy"
 casefile import "$whatsapp_chat" --case "$case3" --from "Ciaran Murphy"
+# The X archive names other people by their numeric user id only: scan shows which id wrote the
+# messages (and which are yours, told apart by the archive's account.js), then import that id.
+casefile scan "$x_archive" --contains everyone
+casefile import "$x_archive" --case "$case3" --from 1590000000000000321
 casefile case show "$case3"
 
 section "The doctor's own view of the first case (message texts and private notes included)"
