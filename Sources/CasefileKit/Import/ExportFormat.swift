@@ -84,6 +84,34 @@ public final class ExportContext {
   public func notes(_ fact: String) -> [String] {
     lists[fact] ?? []
   }
+
+  /// The accounts that the export's block and mute lists name, in the order read: an import can
+  /// record the block step for those that are authors in its case (`--record-blocks`).
+  public private(set) var blockedAccounts: [BlockedAccount] = []
+
+  public func recordBlocked(_ account: BlockedAccount) {
+    blockedAccounts.append(account)
+  }
+}
+
+/// An account that the owner of an export blocked or muted, as the export's own list names it.
+public struct BlockedAccount: Sendable, Equatable {
+  public var platform: Platform
+  /// As the list writes it, e.g. `someone@instance.example`.
+  public var handle: String
+  public var action: BlockAction
+  /// The list it is in.
+  public var entry: String
+  /// The domain of the export owner's own server, which the list leaves out of local accounts.
+  public var homeDomain: String?
+
+  public init(platform: Platform, handle: String, action: BlockAction, entry: String, homeDomain: String? = nil) {
+    self.platform = platform
+    self.handle = handle
+    self.action = action
+    self.entry = entry
+    self.homeDomain = homeDomain
+  }
 }
 
 /// One kind of platform export that casefile understands. Each lives in its own file under
@@ -128,6 +156,7 @@ public enum FormatRegistry {
     YouTubeCommentsFormat(),
     DiscordFormat(),
     XArchiveFormat(),
+    MastodonArchiveFormat(),
   ]
 
   /// The format with this id, or an error that lists the ones there are.

@@ -17,17 +17,18 @@ public struct ReadProgress: Sendable {
 /// the others; an export with none is walked once.
 public enum ExportReading {
   /// Reads every message of `source`. Returns the warnings gathered, and fails with a message
-  /// listing the supported formats when no entry is in any of them.
+  /// listing the supported formats when no entry is in any of them. What the entries told beyond
+  /// their messages (such as a block list) is left in `context`.
   public static func read(
     _ source: ExportSource, format forced: (any ExportFormat)?, sourceZone: TimeZone,
-    progress: ((ReadProgress) -> Void)? = nil, emit: (ImportedMessage) throws -> Void
+    context: ExportContext = ExportContext(), progress: ((ReadProgress) -> Void)? = nil,
+    emit: (ImportedMessage) throws -> Void
   ) throws -> [ImportWarning] {
     var warnings: [ImportWarning] = []
     var claimedBy: [String: any ExportFormat] = [:]
     var messages = 0
     var bytes: Int64 = 0
     var lastReport: Int64 = 0
-    let context = ExportContext()
     // Entries put off to the last pass, by their place in the walk (names may repeat).
     var putOff = Set<Int>()
 

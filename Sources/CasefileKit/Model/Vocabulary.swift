@@ -42,7 +42,7 @@ public enum Severity: String, Vocabulary {
 public enum Platform: String, Vocabulary {
   case x, facebook, instagram, tiktok, linkedin, youtube
   case googleReviews = "google-reviews"
-  case email, sms, whatsapp, telegram, discord, other
+  case email, sms, whatsapp, telegram, discord, mastodon, other
   public static let noun = "platform"
 }
 

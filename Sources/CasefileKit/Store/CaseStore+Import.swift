@@ -133,6 +133,9 @@ public struct ImportSummary: Sendable, Equatable, Codable {
   /// With a dry run, the messages that would be stored, described without their text.
   public var wouldStore: [PlannedItem] = []
   public var warnings: [ImportWarning]
+  /// With `--record-blocks`: the authors of the case that the export's block lists name, and the
+  /// block steps recorded for them.
+  public var blockList: BlockListResult?
 }
 
 /// A message a dry run would store: where and when it is from, never what it says.
@@ -160,9 +163,12 @@ extension CaseStore {
   /// warnings it gathered.
   ///
   /// Media that messages name as other entries of the export are read from `mediaSource` in one
-  /// more pass once every message is read; without one they are recorded as missing.
+  /// more pass once every message is read; without one they are recorded as missing. With
+  /// `blockList`, the accounts it gives once the export is read are matched against the case's
+  /// authors, and the block step recorded for them in the same transaction.
   public func importMessages(
     caseRef: String, source: ImportSourceInfo, filter: ImportFilter, dryRun: Bool, mediaSource: ExportSource? = nil,
+    blockList: (() -> [BlockedAccount])? = nil,
     produce: ((ImportedMessage) throws -> Void) throws -> [ImportWarning]
   ) throws -> ImportSummary {
     let accepts = try filter.compiled()
@@ -217,6 +223,11 @@ extension CaseStore {
       summary.warnings = warnings.map { ImportWarning(entry: $0.entry, message: $0.message) }
       if !pendingMedia.isEmpty {
         try self.resolve(pendingMedia, from: mediaSource, db: db, context: &context, summary: &summary)
+      }
+      if let blockList {
+        summary.blockList = try Self.recordBlockList(
+          blockList(), caseID: caseID, caseRecord: record, source: source, today: CalendarDay.on(clock.now(), in: zone),
+          dryRun: dryRun, db: db, context: context)
       }
       if let importID {
         // Warnings are kept with an import that stored something; a re-import that adds nothing

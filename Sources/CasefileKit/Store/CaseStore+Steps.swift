@@ -72,7 +72,7 @@ extension CaseStore {
   }
 
   /// Appends one ladder event (a step, an outcome or a retraction) and returns it as read back.
-  private static func insertEvent(
+  static func insertEvent(
     _ db: Database, _ context: WriteContext, caseID: Int64, kind: String, on day: CalendarDay,
     details: [String: String], refersTo: Int64?, confidentiality: Confidentiality
   ) throws -> StepRecord {

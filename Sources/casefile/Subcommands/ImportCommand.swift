@@ -20,6 +20,10 @@ struct ImportCommand: ParsableCommand {
   @Option(help: "Keep messages from this day or time on (YYYY-MM-DD or a time as for 'log --at').") var since: String?
   @Option(help: "Keep messages up to this day or time.") var until: String?
   @Option(help: "Keep messages whose text matches this regular expression.") var match: String?
+  @Flag(
+    name: .customLong("record-blocks"),
+    help: "Record the block step for the case's authors that the export's block or mute list names (Mastodon).")
+  var recordBlocks = false
   @Flag(name: .customLong("dry-run"), help: "Show what would be stored, and store nothing.") var dryRun = false
   @OptionGroup var output: JSONFlag
 
@@ -33,13 +37,15 @@ struct ImportCommand: ParsableCommand {
     let format = try export.forcedFormat()
     let sourceZone = try export.zone()
     let progress = ProgressLine()
+    let context = ExportContext()
     let summary = try store.importMessages(
       caseRef: caseRef,
       source: ImportSourceInfo(path: source.url.path, kind: source.kind.rawValue, sha256: try source.sha256),
-      filter: filter, dryRun: dryRun, mediaSource: source
+      filter: filter, dryRun: dryRun, mediaSource: source, blockList: recordBlocks ? { context.blockedAccounts } : nil
     ) { emit in
       defer { progress.finish() }
-      return try ExportReading.read(source, format: format, sourceZone: sourceZone, progress: progress.update, emit: emit)
+      return try ExportReading.read(
+        source, format: format, sourceZone: sourceZone, context: context, progress: progress.update, emit: emit)
     }
     if output.json { return try Output.json(summary) }
     print((dryRun ? "Dry run, nothing stored: would import " : "Imported ") + "into \(summary.caseRef) from \(summary.source)")
@@ -58,6 +64,21 @@ struct ImportCommand: ParsableCommand {
     if !summary.newItems.isEmpty {
       let shown = summary.newItems.prefix(20).joined(separator: " ")
       print("  new items: \(shown)" + (summary.newItems.count > 20 ? " ... (\(summary.newItems.count) in all)" : ""))
+    }
+    if let blocks = summary.blockList {
+      print("  block lists: \(blocks.listed) accounts; \(blocks.matched.count) of them authors in this case")
+      for match in blocks.matched {
+        print("    \(match.actor) \(match.handle): \(match.action == "mute" ? "muted" : "blocked") (\(match.entry))")
+      }
+      if !blocks.stepsRecorded.isEmpty {
+        print("  block step recorded: \(blocks.stepsRecorded.joined(separator: " "))")
+      }
+      if !blocks.alreadyRecorded.isEmpty {
+        print("  block step already recorded: \(blocks.alreadyRecorded.joined(separator: " "))")
+      }
+      if dryRun && !blocks.matched.isEmpty && blocks.alreadyRecorded.isEmpty {
+        print("  would record the block step for them")
+      }
     }
     for warning in summary.warnings {
       Output.notice("warning: \(warning.entry.map { "entry \($0): " } ?? "")\(warning.message)")
