@@ -10,9 +10,11 @@ import Foundation
 /// document that is not well-formed (an unclosed string, an unbalanced bracket, a truncated file)
 /// is an error naming the line.
 struct JSONFragments {
-  /// One step of a path: a member of an object, or any element of an array.
+  /// One step of a path: a member of an object, any member of an object, or any element of an
+  /// array.
   enum Step: Equatable {
     case key(String)
+    case anyKey
     case anyElement
   }
 
@@ -71,6 +73,7 @@ struct JSONFragments {
     func stepMatches(_ step: Step, _ frame: Frame) -> Bool {
       switch step {
       case .key(let name): frame.isObject && frame.key == name
+      case .anyKey: frame.isObject
       case .anyElement: !frame.isObject
       }
     }

@@ -9,6 +9,10 @@ import Foundation
 /// (absent on media-only messages), `type`, `photos` / `videos` / `audio_files` / `files` /
 /// `gifs` / `sticker` with a `uri` relative to the export's root, `share.link`, `reactions`
 /// and `is_unsent`.
+///
+/// The comment formats (``FacebookCommentsJSONFormat``, ``InstagramCommentsJSONFormat``) and the
+/// end-to-end encrypted chat download (``FacebookE2EEFormat``) use the helpers at the end: times
+/// since 1970, fragments with their lines, and handing items on oldest first.
 enum MetaJSON {
   /// Which platform's message file an entry is, or nil when it is not one: a folder before
   /// `messages` whose name holds `instagram` makes it Instagram; otherwise it is Facebook (the
@@ -72,12 +76,9 @@ enum MetaJSON {
     func string(_ key: String, in dictionary: [String: Any] = object) -> String? {
       (dictionary[key] as? String).map(repair)
     }
-    guard let milliseconds = object["timestamp_ms"] as? NSNumber else {
+    guard let occurredAt = epochTime(object["timestamp_ms"], unit: .milliseconds) else {
       throw CasefileError(.badExport, "a message has no timestamp_ms", location: location)
     }
-    let millis = milliseconds.int64Value
-    let occurredAt = OccurredAt(
-      utc: Date(timeIntervalSince1970: Double(millis) / 1000), original: String(millis), zone: "epoch-ms", zoneSource: .stated)
     let sender = string("sender_name").flatMap { $0.isEmpty ? nil : ActorInput(handle: $0, displayName: $0) }
 
     var details: [String: String] = [:]
@@ -100,5 +101,82 @@ enum MetaJSON {
       format: format, platform: platform, kind: .dm, thread: thread, sender: sender, direction: .unknown,
       occurredAt: occurredAt, text: string("content"), url: share, details: details, entryPath: entryPath, fragment: fragment,
       media: media)
+  }
+}
+
+// MARK: - What the comment files and the end-to-end encrypted chat download share
+
+extension MetaJSON {
+  /// How a Meta JSON file counts time since 1970 (UTC): comments in seconds, messages in
+  /// milliseconds.
+  enum EpochUnit {
+    case seconds, milliseconds
+  }
+
+  /// A time written as a whole number since 1970, UTC: kept as its digits, with the unit as its
+  /// zone (`epoch-s` or `epoch-ms`), stated. Nil when the value is not a number.
+  static func epochTime(_ value: Any?, unit: EpochUnit) -> OccurredAt? {
+    guard let number = value as? NSNumber else { return nil }
+    let whole = number.int64Value
+    switch unit {
+    case .seconds:
+      return OccurredAt(utc: Date(timeIntervalSince1970: Double(whole)), original: String(whole), zone: "epoch-s", zoneSource: .stated)
+    case .milliseconds:
+      return OccurredAt(
+        utc: Date(timeIntervalSince1970: Double(whole) / 1000), original: String(whole), zone: "epoch-ms", zoneSource: .stated)
+    }
+  }
+
+  /// A string member, repaired for the mojibake; nil when absent, not a string, or empty.
+  static func text(_ value: Any?) -> String? {
+    guard let raw = value as? String, !raw.isEmpty else { return nil }
+    return repair(raw)
+  }
+
+  /// The first byte of a document past white space and a byte order mark: `{` or `[` for the
+  /// shapes these files have.
+  static func firstByte(_ data: Data) -> UInt8? {
+    data.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
+  }
+
+  /// The exact bytes of each value at `path`, in document order, each with the location of the
+  /// line it starts on. A document that is not well-formed is an error naming the line.
+  static func fragments(
+    in data: Data, at path: [JSONFragments.Step], location: CasefileError.Location
+  ) throws -> [(bytes: Data, location: CasefileError.Location)] {
+    let ranges = try JSONFragments.ranges(in: data, at: path, location: location)
+    return zip(ranges, JSONFragments.lines(of: ranges, in: data)).map { range, line in
+      var located = location
+      located.line = line
+      return (data.subdata(in: (data.startIndex + range.lowerBound)..<(data.startIndex + range.upperBound)), located)
+    }
+  }
+
+  /// A fragment decoded as a JSON object, or an error saying that `what` is not one (without
+  /// quoting it: it may be a harassment message or a patient's words).
+  static func object(_ fragment: Data, what: String, location: CasefileError.Location) throws -> [String: Any] {
+    guard let object = try? JSONSerialization.jsonObject(with: fragment) as? [String: Any] else {
+      throw CasefileError(.badExport, "\(what) is not a JSON object", location: location)
+    }
+    return object
+  }
+
+  /// Hands on the items of one file oldest first, whatever order the file lists them in (comment
+  /// files list the newest first): a stable sort by time, so items of the same instant keep the
+  /// file's order. Items identical in everything their identity hashes (the same comment posted
+  /// twice in one second) are numbered (``ImportedMessage/occurrence``), so each is kept, and a
+  /// re-import numbers them the same way.
+  static func emitOldestFirst(_ items: [ImportedMessage], emit: (ImportedMessage) throws -> Void) throws {
+    let ordered = items.enumerated().sorted {
+      ($0.element.occurredAt.utc, $0.offset) < ($1.element.occurredAt.utc, $1.offset)
+    }
+    var seen: [String: Int] = [:]
+    for (_, item) in ordered {
+      var item = item
+      let key = item.identity
+      item.occurrence = seen[key, default: 0] + 1
+      seen[key] = item.occurrence
+      try emit(item)
+    }
   }
 }
