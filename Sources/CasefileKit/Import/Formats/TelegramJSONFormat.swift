@@ -47,7 +47,8 @@ public struct TelegramJSONFormat: ExportFormat {
     // Chats in file order (left chats may come first), so that lines are counted in one pass.
     chats.sort { $0.lowerBound < $1.lowerBound }
     for (chatRange, chatLine) in zip(chats, JSONFragments.lines(of: chats, in: data)) {
-      let chat = data.subdata(in: (data.startIndex + chatRange.lowerBound)..<(data.startIndex + chatRange.upperBound))
+      // A view into the file, not a copy: a chat of years can be most of the file.
+      let chat = data[(data.startIndex + chatRange.lowerBound)..<(data.startIndex + chatRange.upperBound)]
       let name = try Self.scalar(chat, "name", location: input.location) as? String
       let chatID = try Self.scalar(chat, "id", location: input.location).map { "\($0)" } ?? name ?? "chat"
       let ranges = try JSONFragments.ranges(in: chat, at: [.key("messages"), .anyElement], location: input.location)
