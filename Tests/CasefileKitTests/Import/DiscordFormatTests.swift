@@ -17,7 +17,8 @@ import Testing
     let csv = try FormatFixtures.data("discord/" + Self.csvEntry).prefix(4096)
     #expect(DiscordFormat().claims(entryPath: Self.jsonEntry, head: json))
     #expect(DiscordFormat().claims(entryPath: Self.csvEntry, head: csv))
-    #expect(!DiscordFormat().claims(entryPath: "package/Messages/index.json", head: Data("{}".utf8)))
+    #expect(DiscordFormat().claims(entryPath: "package/Messages/index.json", head: Data("{}".utf8)))
+    #expect(!DiscordFormat().claims(entryPath: "package/Messages/index.json", head: Data("[1]".utf8)))
     #expect(!DiscordFormat().claims(entryPath: "package/Messages/c1/channel.json", head: Data("{}".utf8)))
     #expect(!DiscordFormat().claims(entryPath: "messages/inbox/x_1/messages.json", head: json))
   }
@@ -34,6 +35,33 @@ import Testing
     #expect(messages[1].text == nil)
     #expect(messages[1].details["attachments"]?.split(separator: "\n").count == 2)
     for message in messages { #expect(file.range(of: message.fragment) != nil) }
+  }
+
+  @Test func channelNamesComeFromTheIndexEvenWhenItComesLast() throws {
+    let index = "package/Messages/index.json"
+    #expect(DiscordFormat().claims(entryPath: index, head: try FormatFixtures.data("discord/" + index)))
+    #expect(DiscordFormat().defers(entryPath: Self.jsonEntry, head: Data(), context: ExportContext()))
+    #expect(!DiscordFormat().defers(entryPath: index, head: Data(), context: ExportContext()))
+    // The channel's file first: it is read after the index, and its thread is the channel's name.
+    let folder = try TempFolder()
+    let url = folder.url("package.zip")
+    try writeArchive(url, .zip, [
+      .file(Self.jsonEntry, try FormatFixtures.data("discord/" + Self.jsonEntry)),
+      .file(index, try FormatFixtures.data("discord/" + index)),
+    ])
+    let t = try TestStore()
+    let ref = try t.store.openCase(title: "Discord", category: .harassment, severity: .low).ref
+    let summary = try FormatFixtures.importExport(t.store, ref, url, filter: ImportFilter(thread: "Direct Message with angry_example#0"))
+    #expect(summary.new == 2 && summary.skipped == 0)
+    // Without the index, the thread is the channel id.
+    let alone = folder.url("alone.zip")
+    try writeArchive(alone, .zip, [.file(Self.jsonEntry, try FormatFixtures.data("discord/" + Self.jsonEntry))])
+    let other = try t.store.openCase(title: "Discord 2", category: .harassment, severity: .low).ref
+    #expect(try FormatFixtures.importExport(t.store, other, alone, filter: ImportFilter(thread: "1187654321098765432")).new == 2)
+    let broken = folder.url("broken.zip")
+    try writeArchive(broken, .zip, [.file(index, "{\"1187654321098765432\": \"Direct"), .file(Self.jsonEntry, try FormatFixtures.data("discord/" + Self.jsonEntry))])
+    let error = #expect(throws: CasefileError.self) { try FormatFixtures.importExport(t.store, other, broken) }
+    #expect(error?.location?.entry == index)
   }
 
   @Test func olderCSVLayout() throws {

@@ -8,9 +8,11 @@ import Foundation
 /// a double would round is read from the file's own bytes, never through a number type);
 /// `Timestamp` as `YYYY-MM-DD HH:MM:SS` in UTC (older packages add fractions and an offset);
 /// `Attachments` as space-separated URLs, kept in the details. The package holds only messages the
-/// owner sent, so every item is stored as sent. The thread is the channel id (the channel's name
-/// lives in another file of the package). Each message's raw fragment is its JSON object or CSV
-/// record as it stands in the file.
+/// owner sent, so every item is stored as sent. The thread is the channel's name from
+/// `Messages/index.json` (channel id → name, `null` for channels Discord no longer names), or the
+/// channel id when the package has no name for it; the id is always in the details. Channel files
+/// met before `index.json` are read after the rest of the package (see ``ExportContext``). Each
+/// message's raw fragment is its JSON object or CSV record as it stands in the file.
 public struct DiscordFormat: ExportFormat {
   public let id = "discord"
   public let title = "Discord data package (Messages/c<channel>/messages.json, or messages/<channel>/messages.csv)"
@@ -29,7 +31,23 @@ public struct DiscordFormat: ExportFormat {
     return (String(folder), name.hasSuffix(".csv"))
   }
 
+  /// Whether a path is the package's channel index, `Messages/index.json`.
+  static func isIndex(_ entryPath: String) -> Bool {
+    let components = entryPath.split(separator: "/")
+    return components.count >= 2 && components[components.count - 2].lowercased() == "messages"
+      && components[components.count - 1].lowercased() == "index.json"
+  }
+
+  /// Facts kept in the ``ExportContext``: whether the index was read, and each channel's name.
+  enum Fact {
+    static let indexRead = "discord.index"
+    static func channelName(_ id: String) -> String { "discord.channel.\(id)" }
+  }
+
   public func claims(entryPath: String, head: Data) -> Bool {
+    if Self.isIndex(entryPath) {
+      return head.isEmpty || String(decoding: head.prefix(64), as: UTF8.self).drop(while: \.isWhitespace).first == "{"
+    }
     guard let channel = Self.channel(entryPath) else { return false }
     if head.isEmpty { return true }
     let text = String(decoding: head.prefix(4096), as: UTF8.self)
@@ -39,7 +57,12 @@ public struct DiscordFormat: ExportFormat {
   /// The largest file read; it is read whole, once.
   static let maximumBytes = 512 << 20
 
+  public func defers(entryPath: String, head: Data, context: ExportContext) -> Bool {
+    !Self.isIndex(entryPath) && context[Fact.indexRead] == nil
+  }
+
   public func messages(_ input: FormatInput, emit: (ImportedMessage) throws -> Void) throws {
+    if Self.isIndex(input.entryPath) { return try readIndex(input) }
     guard let channel = Self.channel(input.entryPath) else {
       throw CasefileError(.badExport, "this is not a Discord channel's messages file", location: input.location)
     }
@@ -82,6 +105,18 @@ public struct DiscordFormat: ExportFormat {
     }
   }
 
+  /// Reads `Messages/index.json`, channel id → name, into the context.
+  private func readIndex(_ input: FormatInput) throws {
+    let data = try input.readWhole(maximumBytes: 64 << 20, what: "index.json")
+    guard let index = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+      throw CasefileError(.badExport, "index.json is not a JSON object of channel ids and names", location: input.location)
+    }
+    for (id, name) in index {
+      if let name = name as? String, !name.isEmpty { input.context[Fact.channelName(id)] = name }
+    }
+    input.context[Fact.indexRead] = "yes"
+  }
+
   /// The `ID` of a message object as written: the digits of a number (which may be beyond 2^53,
   /// where a double would round it) or the text of a string.
   static func exactID(_ object: Data, location: CasefileError.Location) throws -> String? {
@@ -110,9 +145,10 @@ public struct DiscordFormat: ExportFormat {
       throw CasefileError(.badExport, "Discord message \(messageID) has an unreadable Timestamp: \(error.message)", location: location)
     }
     var details: [String: String] = ["channel_id": channel]
+    let name = input.context[Fact.channelName(channel)]
     if let attachments, !attachments.isEmpty { details["attachments"] = attachments.split(separator: " ").joined(separator: "\n") }
     return ImportedMessage(
-      format: id, platform: .discord, kind: .dm, thread: channel, sender: nil, direction: .sent, occurredAt: occurredAt,
+      format: id, platform: .discord, kind: .dm, thread: name ?? channel, sender: nil, direction: .sent, occurredAt: occurredAt,
       text: text.flatMap { $0.isEmpty ? nil : $0 }, platformMessageID: messageID, details: details, entryPath: input.entryPath,
       fragment: fragment)
   }
