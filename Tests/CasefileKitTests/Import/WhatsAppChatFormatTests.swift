@@ -124,6 +124,19 @@ import Testing
     #expect(try read(Self.iosPath, chunk: 1).messages.map(\.fragment) == messages.map(\.fragment))
   }
 
+  @Test func systemLinesQuotingAColonAreNotMessages() throws {
+    let chat = Data("""
+      21/11/2026, 09:00 - Jo Example created group "Parents: Year 4"
+      21/11/2026, 09:01 - Jo Example changed the subject from "Parents: Year 4" to "Truth about the doctor: read this"
+      21/11/2026, 09:02 - Jo Example changed the group description
+      21/11/2026, 09:03 - Jo Example: Everyone should know what she did.
+      21/11/2026, 09:04 - Sam "The Lad" Example: Names can have quotes: this is a message.
+      """.utf8)
+    let (messages, _) = try FormatFixtures.read(WhatsAppChatFormat(), chat, entry: "WhatsApp Chat with Parents.txt")
+    #expect(messages.map { $0.sender?.handle } == ["Jo Example", "Sam \"The Lad\" Example"])
+    #expect(messages[0].text == "Everyone should know what she did.")
+  }
+
   // MARK: Android
 
   @Test func androidMessages() throws {

@@ -62,6 +62,10 @@ public struct WhatsAppChatFormat: ExportFormat {
     var attached: [(prefix: String, suffix: String)]
     /// Starts of the system notices that iOS writes with a sender and a leading U+200E.
     var systemNotices: [String]
+    /// Words inside the system lines that quote text a member wrote (a group's new subject or
+    /// description), which may hold a `: ` of its own: `Jo changed the subject from "A" to "B: c"`
+    /// is a system line, not a message from `Jo changed the subject from "A" to "B`.
+    var quotingSystemPhrases: [String]
     /// Starts of the export's file name before the chat's name (`WhatsApp Chat with X.txt`,
     /// `WhatsApp Chat - X.zip`).
     var fileNamePrefixes: [String]
@@ -79,6 +83,11 @@ public struct WhatsAppChatFormat: ExportFormat {
       systemNotices: [
         "Messages and calls are end-to-end encrypted", "Messages to this group are now secured with end-to-end encryption",
         "Your security code with", "You blocked this contact", "You unblocked this contact",
+      ],
+      quotingSystemPhrases: [
+        " changed the subject from ", " changed the subject to ", " changed the group name from ",
+        " changed the group name to ", " changed this group's description", " changed the group description",
+        " changed this group's settings", " created group ",
       ],
       fileNamePrefixes: ["WhatsApp Chat with ", "WhatsApp Chat - "])
   ]
@@ -188,6 +197,13 @@ public struct WhatsAppChatFormat: ExportFormat {
     guard let colon = rest.range(of: ": ") else { return .system }
     let sender = stripMarks(String(rest[..<colon.lowerBound])).trimmingCharacters(in: .whitespaces)
     guard !sender.isEmpty else { return .system }
+    // A sender's name is what they called themselves, never a sentence about a group; a quote
+    // opening before the `: ` gives such a system line away.
+    if sender.contains(where: { "\"“”".contains($0) }),
+      placeholders.contains(where: { $0.quotingSystemPhrases.contains { sender.contains($0) } })
+    {
+      return .system
+    }
     let raw = rest[colon.upperBound...]
     let text = stripMarks(String(raw))
     if raw.unicodeScalars.first == "\u{200E}",
