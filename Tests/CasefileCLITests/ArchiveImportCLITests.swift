@@ -33,6 +33,9 @@ import Testing
       "--at", "2026-11-20 22:00", "--text", "You will regret it",
     ])
     let archive = Self.fixtures.appendingPathComponent("mastodon/archive-20261124").path
+    let scan = try cli.json(["scan", archive]) as! [String: Any]
+    let lists = scan["block_lists"] as! [[String: Any]]
+    #expect(lists.map { "\($0["entry"]!) \($0["action"]!) \($0["accounts"]!)" } == ["blocked_accounts.csv block 3", "muted_accounts.csv mute 2"])
     let plain = try cli.json(["import", archive, "--case", ref]) as! [String: Any]
     #expect(plain["block_list"] == nil)
     let dry = try cli.ok(["import", archive, "--case", ref, "--record-blocks", "--dry-run"])

@@ -42,6 +42,16 @@ public struct ScanReport: Sendable, Equatable, Codable {
   /// Messages that matched `--match` or `--contains`, in all.
   public var hits: Int
   public var warnings: [ImportWarning]
+  /// The export's block and mute lists (Mastodon's CSV files), as counts; absent when it has none.
+  public var blockLists: [BlockListCount]?
+
+  public struct BlockListCount: Sendable, Equatable, Codable {
+    public var entry: String
+    public var platform: String
+    /// `block` or `mute`.
+    public var action: String
+    public var accounts: Int
+  }
 }
 
 /// Builds a ``ScanReport`` one message at a time, keeping counts only.
@@ -163,8 +173,18 @@ public struct ScanAccumulator {
   }
 
   /// The report, busiest threads and senders first.
-  public func report(source: String, sourceSha256: String?, warnings: [ImportWarning]) -> ScanReport {
-    ScanReport(
+  public func report(
+    source: String, sourceSha256: String?, warnings: [ImportWarning], blocked: [BlockedAccount] = []
+  ) -> ScanReport {
+    var lists: [ScanReport.BlockListCount] = []
+    for account in blocked {
+      if let index = lists.firstIndex(where: { $0.entry == account.entry && $0.action == account.action.rawValue }) {
+        lists[index].accounts += 1
+      } else {
+        lists.append(.init(entry: account.entry, platform: account.platform.rawValue, action: account.action.rawValue, accounts: 1))
+      }
+    }
+    return ScanReport(
       source: source, sourceSha256: sourceSha256,
       formats: formats.map { ScanReport.FormatCount(format: $0.key, entries: $0.value.entries.count, messages: $0.value.messages) }
         .sorted { $0.format < $1.format },
@@ -179,7 +199,7 @@ public struct ScanAccumulator {
           platform: tally.platform.rawValue, sender: tally.label, displayName: tally.displayName, messages: tally.messages,
           first: tally.firstStamp, last: tally.lastStamp, hits: tally.hits)
       }.sorted(by: Self.busiestFirst(\.messages, \.sender)),
-      hits: hits, warnings: warnings)
+      hits: hits, warnings: warnings, blockLists: lists.isEmpty ? nil : lists)
   }
 
   /// Most messages first; equal counts by name.

@@ -17,11 +17,13 @@ struct Scan: ParsableCommand {
     let source = try export.open()
     var accumulator = try ScanAccumulator(match: match, contains: contains)
     let progress = ProgressLine()
+    let context = ExportContext()
     let warnings = try ExportReading.read(
-      source, format: export.forcedFormat(), sourceZone: export.zone(), progress: progress.update
+      source, format: export.forcedFormat(), sourceZone: export.zone(), context: context, progress: progress.update
     ) { accumulator.add($0) }
     progress.finish()
-    let report = try accumulator.report(source: source.url.path, sourceSha256: source.sha256, warnings: warnings)
+    let report = try accumulator.report(
+      source: source.url.path, sourceSha256: source.sha256, warnings: warnings, blocked: context.blockedAccounts)
     if output.json { return try Output.json(report) }
     print("\(report.source)  (\(source.kind.rawValue), \(report.sourceSha256.map { "sha256 \($0)" } ?? "a folder: no single hash; each message keeps its fragment's"))")
     for format in report.formats {
@@ -42,6 +44,12 @@ struct Scan: ParsableCommand {
     }
     if report.threads.count > limit { print("  ... \(report.threads.count - limit) more (--all lists them)") }
     if match != nil || !contains.isEmpty { print("\nKeyword hits: \(report.hits)") }
+    if let lists = report.blockLists {
+      print("\nBlock lists (import --record-blocks records the block step for the case's authors in them)")
+      for list in lists {
+        print("  \(list.platform) \(list.entry): \(Self.count(list.accounts, "account")) \(list.action == "mute" ? "muted" : "blocked")")
+      }
+    }
     for warning in report.warnings { Output.notice("warning: \(warning.entry.map { "entry \($0): " } ?? "")\(warning.message)") }
   }
 
