@@ -21,15 +21,23 @@ let package = Package(
       name: "CArchive", path: "Sources/CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
     .systemLibrary(
       name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+    .systemLibrary(
+      name: "CLibXSLT", path: "Sources/CLibXSLT", pkgConfig: "libexslt", providers: [.apt(["libxslt1-dev"])]),
+    .systemLibrary(
+      name: "CXMLSec", path: "Sources/CXMLSec", pkgConfig: "xmlsec1-openssl", providers: [.apt(["libxmlsec1-dev"])]),
     .target(
       name: "CasefileKit",
       dependencies: [
         "CLibXML2",
         "CArchive",
         "COpenSSL",
+        "CLibXSLT",
+        "CXMLSec",
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Crypto", package: "swift-crypto"),
-      ]
+      ],
+      // The bundle's XSD and the report's XSLT, read at run time; schemas/ at the top links here.
+      resources: [.copy("Resources/schemas")]
     ),
     .executableTarget(
       name: "casefile",
