@@ -156,6 +156,17 @@ public final class XMLTree {
     return (maxDepth, longest)
   }
 
+  /// The document as UTF-8 XML, with its declaration, exactly as libxml2 serialises the tree (no
+  /// reformatting).
+  public func serialized() throws -> Data {
+    var memory: UnsafeMutablePointer<xmlChar>?
+    var size: Int32 = 0
+    xmlDocDumpMemoryEnc(doc, &memory, &size, "UTF-8")
+    guard let memory, size >= 0 else { throw CasefileError(.internalError, "libxml2 could not serialise a document") }
+    defer { cxml_free(memory) }
+    return Data(bytes: memory, count: Int(size))
+  }
+
   /// The root element.
   public var root: XMLNode? {
     xmlDocGetRootElement(doc).map { XMLNode(tree: self, node: $0) }

@@ -1,0 +1,236 @@
+import Foundation
+
+/// Writes `bundle.xml` (format version 1, `urn:casefile:bundle:1`) from a selection, streaming
+/// through libxml2's xmlTextWriter. The signature is added afterwards (``XMLSignature``), and the
+/// whole is checked against the XSD (``BundleSchema``) before anything is written out.
+public enum BundleXML {
+  public static let namespace = "urn:casefile:bundle:1"
+  public static let formatVersion = "1"
+
+  /// One file of the package other than `bundle.xml`, as the manifest lists it.
+  public struct ManifestEntry: Sendable, Equatable {
+    public var path: String
+    public var size: Int
+    public var sha256: String
+
+    public init(path: String, size: Int, sha256: String) {
+      self.path = path
+      self.size = size
+      self.sha256 = sha256
+    }
+  }
+
+  /// Where an attachment goes in the package: by its digest, so two files of the same name never
+  /// collide and the path says nothing of the original name.
+  public static func attachmentPath(_ attachment: AttachmentRecord) -> String {
+    let ext = (attachment.fileName as NSString).pathExtension.lowercased()
+    let safe = !ext.isEmpty && ext.count <= 8 && ext.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+    return "attachments/\(attachment.sha256)" + (safe ? ".\(ext)" : "")
+  }
+
+  /// The document without its signature.
+  public static func write(
+    _ selection: BundleSelection, createdAt: String, keyFingerprint: String, allowedFindings: [String],
+    manifest: [ManifestEntry]
+  ) throws -> Data {
+    let out = try XMLOutput()
+    try out.start("bundle", namespace: namespace)
+    try out.attribute("version", formatVersion)
+    try out.attribute("profile", selection.request.profile.rawValue)
+
+    try out.start("metadata")
+    try out.start("generator")
+    try out.attribute("name", "casefile")
+    try out.attribute("version", CasefileVersion.current)
+    try out.end()
+    try out.element("createdAt", createdAt)
+    try out.element("caseRef", selection.caseRecord.ref)
+    try out.element("auditHead", selection.auditHead)
+    try out.element("identified", selection.identified ? "true" : "false")
+    try out.element("confidentialIncluded", selection.confidentialIncluded ? "true" : "false")
+    if !selection.excluded.isEmpty {
+      try out.start("excluded")
+      for ref in selection.excluded { try out.element("item", ref) }
+      try out.end()
+    }
+    if !allowedFindings.isEmpty {
+      try out.start("allowed")
+      for finding in allowedFindings { try out.element("finding", finding) }
+      try out.end()
+    }
+    try out.end()
+
+    try out.start("sender")
+    if let name = selection.sender.name { try text(out, "name", name) }
+    if let registration = selection.sender.registrationNumber { try text(out, "registrationNumber", registration) }
+    if let indemnifier = selection.sender.indemnifier {
+      try out.start("indemnifier")
+      try text(out, "organisation", indemnifier.organisation)
+      if let membership = indemnifier.membershipNumber { try text(out, "membershipNumber", membership) }
+      if let contact = indemnifier.contact { try text(out, "contact", contact) }
+      try out.end()
+    }
+    try out.element("keyFingerprint", keyFingerprint)
+    try out.end()
+
+    let record = selection.caseRecord
+    try out.start("case")
+    try out.attribute("ref", record.ref)
+    try text(out, "title", record.title)
+    try out.element("category", record.category.rawValue)
+    try out.element("severity", record.severity.rawValue)
+    try out.element("status", record.status.rawValue)
+    try out.element("openedAt", record.openedAt)
+    if let closed = record.closedAt { try out.element("closedAt", closed) }
+    try out.end()
+
+    try out.start("actors")
+    for actor in selection.actors {
+      try out.start("actor")
+      try out.attribute("ref", actor.ref)
+      try out.attribute("platform", actor.platform.rawValue)
+      try text(out, "handle", actor.handle)
+      if let name = actor.displayName { try text(out, "displayName", name) }
+      if let id = actor.platformUserId { try text(out, "platformUserId", id) }
+      if let url = actor.profileUrl { try text(out, "profileUrl", url) }
+      if selection.patientFlags {
+        try out.start("patient")
+        try out.attribute("flagged", actor.patientFlag ? "true" : "false")
+        try out.end()
+      }
+      try out.end()
+    }
+    try out.end()
+
+    try out.start("items")
+    for item in selection.items { try write(item, to: out) }
+    try out.end()
+
+    try out.start("steps")
+    for step in selection.steps {
+      try out.start("step")
+      try out.attribute("ref", step.ref)
+      try out.attribute("kind", step.kind)
+      try out.attribute("on", step.on.description)
+      try out.attribute("recordedAt", step.recordedAt)
+      if let refersTo = step.refersTo { try out.attribute("refersTo", refersTo) }
+      if let retractedBy = step.retractedBy { try out.attribute("retractedBy", retractedBy) }
+      try out.attribute("confidential", step.confidentiality == .confidential ? "true" : "false")
+      for name in step.details.keys.sorted() { try detail(out, name, step.details[name] ?? "") }
+      try out.end()
+    }
+    try out.end()
+
+    if let notes = selection.notes {
+      try out.start("notes")
+      for note in notes {
+        try out.start("note")
+        try out.attribute("ref", note.ref)
+        try out.attribute("createdAt", note.createdAt)
+        try textContent(out, note.text)
+        try out.end()
+      }
+      try out.end()
+    }
+
+    try out.start("manifest")
+    for file in manifest.sorted(by: { $0.path < $1.path }) {
+      try out.start("file")
+      try out.attribute("path", file.path)
+      try out.attribute("size", String(file.size))
+      try out.attribute("sha256", file.sha256)
+      try out.end()
+    }
+    try out.end()
+    try out.end()
+    return try out.finish()
+  }
+
+  private static func write(_ item: BundleSelection.Item, to out: XMLOutput) throws {
+    let record = item.record
+    try out.start("item")
+    try out.attribute("ref", record.ref)
+    try out.attribute("kind", record.kind.rawValue)
+    try out.attribute("platform", record.platform.rawValue)
+    if let author = record.authorRef { try out.attribute("author", author) }
+    if let direction = item.direction { try out.attribute("direction", direction) }
+    try out.start("occurredAt")
+    try out.attribute("utc", record.occurredAt)
+    try out.attribute("zone", record.occurredZone)
+    try out.attribute("zoneSource", record.zoneSource.rawValue)
+    try out.text(record.occurredAtText)
+    try out.end()
+    try out.element("capturedAt", record.capturedAt)
+    if let thread = item.thread { try text(out, "thread", thread) }
+    if !item.recipients.isEmpty {
+      try out.start("recipients")
+      for recipient in item.recipients { try text(out, "recipient", recipient) }
+      try out.end()
+    }
+    if let body = item.text {
+      try out.start("text")
+      if body.redacted { try out.attribute("redacted", "true") }
+      if let original = body.originalSha256 { try out.attribute("originalSha256", original) }
+      try textContent(out, body.value)
+      try out.end()
+    }
+    if let url = record.url { try text(out, "url", url) }
+    if let id = item.platformMessageID { try text(out, "platformMessageId", id) }
+    if !item.details.isEmpty {
+      try out.start("details")
+      for (name, value) in item.details { try detail(out, name, value) }
+      try out.end()
+    }
+    try out.start("provenance")
+    try out.attribute("method", record.captureMethod.rawValue)
+    if let source = item.provenance {
+      try out.start("import")
+      try out.attribute("format", source.format)
+      if let archive = source.archiveSha256 { try out.attribute("archiveSha256", archive) }
+      if let entry = source.entryPath { try out.attribute("entry", entry) }
+      try out.attribute("fragmentSha256", source.fragmentSha256)
+      if let fragment = source.fragment { try out.element("fragment", fragment.base64EncodedString()) }
+      try out.end()
+    }
+    try out.end()
+    if !record.attachments.isEmpty {
+      try out.start("attachments")
+      for attachment in record.attachments {
+        try out.start("attachment")
+        try out.attribute("path", attachmentPath(attachment))
+        try out.attribute("mediaType", attachment.mediaType)
+        try out.attribute("size", String(attachment.size))
+        try out.attribute("sha256", attachment.sha256)
+        try out.text(XMLOutput.isExactXMLText(attachment.fileName) ? attachment.fileName : "file")
+        try out.end()
+      }
+      try out.end()
+    }
+    try out.end()
+  }
+
+  /// An element of type `Text`.
+  private static func text(_ out: XMLOutput, _ name: String, _ value: String) throws {
+    try out.start(name)
+    try textContent(out, value)
+    try out.end()
+  }
+
+  private static func detail(_ out: XMLOutput, _ name: String, _ value: String) throws {
+    try out.start("detail")
+    try out.attribute("name", name)
+    try textContent(out, value)
+    try out.end()
+  }
+
+  /// The content of a `Text`: as it is when XML carries it exactly, otherwise base64 of its UTF-8
+  /// with `encoding="base64"`.
+  private static func textContent(_ out: XMLOutput, _ value: String) throws {
+    if XMLOutput.isExactXMLText(value) {
+      try out.text(value)
+    } else {
+      try out.attribute("encoding", "base64")
+      try out.text(Data(value.utf8).base64EncodedString())
+    }
+  }
+}
