@@ -7,4 +7,4 @@ $SUDO apt-get update
 $SUDO apt-get install -y \
   libxml2-dev libxslt1-dev libxmlsec1-dev libarchive-dev \
   xmlsec1 libxml2-utils xsltproc pkg-config libsqlite3-dev \
-  sqlite3 util-linux
+  sqlite3 util-linux openssl

@@ -1,0 +1,149 @@
+import Foundation
+
+/// What `casefile export` wrote.
+public struct ExportResult: Sendable, Codable, Equatable {
+  public var file: String
+  public var profile: String
+  public var caseRef: String
+  public var items: Int
+  public var attachments: Int
+  public var excluded: [String]
+  public var keyFingerprint: String
+  /// SHA-256 of `bundle.xml` inside the package, and of the package file itself.
+  public var bundleSha256: String
+  public var packageSha256: String
+  public var warnings: [String]
+}
+
+/// The files of a package, by path.
+public enum BundlePackage {
+  public static let bundle = "bundle.xml"
+  public static let report = "report.html"
+  public static let signerKey = "signer.pem"
+  public static let verifyText = "VERIFY.txt"
+  public static let schema = "schema/" + BundleSchema.fileName
+}
+
+extension CaseStore {
+  /// Exports a case as a signed evidence package (a zip) at `url`:
+  /// 1. the case is read in one transaction and the profile's rules applied;
+  /// 2. `check` sees exactly what will go out (the confidentiality lint, for the platform and
+  ///    police profiles) and may stop the export; it returns warnings;
+  /// 3. `bundle.xml` is written, signed with the store's key, and validated against the XSD; an
+  ///    invalid bundle is a bug and fails the export;
+  /// 4. the package is written to a temporary file beside `url` and renamed into place, so a
+  ///    failed export leaves nothing behind. An existing file is replaced only with `overwrite`.
+  public func exportBundle(
+    _ request: ExportRequest, to url: URL, overwrite: Bool = false,
+    check: (BundleSelection) throws -> [String] = { _ in [] },
+    render: ((Data) throws -> Data)? = nil
+  ) throws -> ExportResult {
+    if !overwrite, FileManager.default.fileExists(atPath: url.path) {
+      throw CasefileError(.notAllowed, "\(url.path) exists; choose another name, or pass --force to replace it", location: .init(file: url.path))
+    }
+    let key = try SigningKey.load(from: location)
+    let content = try bundleContent(caseRef: request.caseRef)
+    let selection = try request.profile.select(content, request: request)
+    var warnings = try check(selection)
+    if request.profile == .police && request.includeConfidential {
+      warnings.append("this police bundle carries private notes, patient flags and the indemnifier's advice (--include-confidential)")
+    }
+    let createdAt = UTCStamp.format(clock.now())
+
+    // The files beside bundle.xml, each listed in its manifest with its digest.
+    var attachments: [String: AttachmentRecord] = [:]
+    for item in selection.items {
+      for attachment in item.record.attachments { attachments[BundleXML.attachmentPath(attachment)] = attachment }
+    }
+    var manifest = attachments.map { BundleXML.ManifestEntry(path: $0.key, size: Int($0.value.size), sha256: $0.value.sha256) }
+    var files: [(path: String, data: Data)] = []
+    func add(_ path: String, _ data: Data) {
+      files.append((path, data))
+      manifest.append(.init(path: path, size: data.count, sha256: Digest.sha256Hex(data)))
+    }
+    add(BundlePackage.signerKey, Data(key.publicKey.pem.utf8))
+    add(BundlePackage.schema, try BundleSchema.data())
+    add(
+      BundlePackage.verifyText,
+      Data(Self.verifyText(profile: request.profile, createdAt: createdAt, fingerprint: key.publicKey.fingerprint).utf8))
+    func document() throws -> Data {
+      try BundleXML.write(
+        selection, createdAt: createdAt, keyFingerprint: key.publicKey.fingerprint,
+        allowedFindings: request.allowedFindings.sorted(), manifest: manifest)
+    }
+    if let render {
+      // The report is rendered from the bundle as it stands without the report's own entry.
+      add(BundlePackage.report, try render(try document()))
+    }
+    let tree = try XMLTree.parseXML(try document(), location: .init(file: BundlePackage.bundle))
+    try XMLSignature.sign(tree, privateKeyPEM: key.privateKeyPEM, keyName: key.publicKey.fingerprint)
+    try BundleSchema.validate(tree, location: .init(file: BundlePackage.bundle))
+    let bundle = try tree.serialized()
+
+    let folder = url.deletingLastPathComponent()
+    let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).partial")
+    defer { try? FileManager.default.removeItem(at: temporary) }
+    let writer = try ArchiveWriter(zipAt: temporary, modified: clock.now())
+    try writer.add(BundlePackage.bundle, data: bundle)
+    for file in files { try writer.add(file.path, data: file.data) }
+    for path in attachments.keys.sorted() {
+      // Every read of a blob checks its hash.
+      try writer.add(path, data: try blobs.read(attachments[path]!.sha256))
+    }
+    try writer.close()
+    do {
+      if overwrite, FileManager.default.fileExists(atPath: url.path) {
+        _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+      } else {
+        try FileManager.default.moveItem(at: temporary, to: url)
+      }
+    } catch {
+      throw CasefileError(.io, "could not put the package in place: \(error.localizedDescription)", location: .init(file: url.path))
+    }
+    let packageSha256 = try ExportSource(url: url).sha256 ?? ""
+    return ExportResult(
+      file: url.path, profile: request.profile.rawValue, caseRef: selection.caseRecord.ref, items: selection.items.count,
+      attachments: attachments.count, excluded: selection.excluded, keyFingerprint: key.publicKey.fingerprint,
+      bundleSha256: Digest.sha256Hex(bundle), packageSha256: packageSha256, warnings: warnings)
+  }
+
+  /// `VERIFY.txt`: how a recipient without casefile checks the package, with exact commands.
+  static func verifyText(profile: ExportProfile, createdAt: String, fingerprint: String) -> String {
+    """
+      How to check this evidence package
+      ==================================
+
+      casefile \(CasefileVersion.current) made this package on \(createdAt) (profile: \(profile.rawValue)).
+      bundle.xml holds the evidence; every other file is listed in its <manifest> with its SHA-256,
+      and bundle.xml is signed (XML-DSig, ECDSA P-256 with SHA-256) with the key whose fingerprint,
+      the SHA-256 of the public key's SubjectPublicKeyInfo, is:
+
+          \(fingerprint)
+
+      Trust that key only if the sender gave you this fingerprint by another channel (a call, a
+      letter, their indemnifier): signer.pem is in the package and proves nothing by itself.
+      Unzip the package into an empty folder, go there, and run:
+
+      1. signer.pem has that fingerprint:
+             openssl pkey -pubin -in signer.pem -outform DER | sha256sum
+
+      2. bundle.xml has no DOCTYPE and no comment (the signature does not cover comments, and
+         casefile never writes either); this must print 0:
+             grep -c -e '<!DOCTYPE' -e '<!--' bundle.xml
+
+      3. bundle.xml matches its schema:
+             xmllint --noout --nonet --schema schema/\(BundleSchema.fileName) bundle.xml
+
+      4. The signature is valid, by that key, over the whole of bundle.xml (key names only, so a
+         key inside the document is never trusted; only the one same-document reference):
+             xmlsec1 --verify --enabled-key-data key-name --enabled-reference-uris empty \\
+               --pubkey-pem:\(fingerprint) signer.pem bundle.xml
+
+      5. Every other file matches the digest the signed manifest gives it; each line must say OK:
+             sed -n 's/.*<file path="\\([^"]*\\)" size="[0-9]*" sha256="\\([0-9a-f]*\\)".*/\\2  \\1/p' bundle.xml | sha256sum -c
+
+      With casefile:  casefile verify PACKAGE.zip --fingerprint \(fingerprint)
+
+      """
+  }
+}

@@ -1,0 +1,117 @@
+import CasefileKit
+import Foundation
+import Testing
+
+/// The package end to end: export, then verify with casefile and with the commands of VERIFY.txt.
+@Suite struct BundlePackageTests {
+  func export(_ c: BundleCase, _ request: ExportRequest, in folder: TempFolder, name: String = "case.zip") throws -> (ExportResult, URL) {
+    let url = folder.url(name)
+    return (try c.t.store.exportBundle(request, to: url), url)
+  }
+
+  /// The package unpacked into a folder of its own (with libarchive: unzip may not be installed).
+  func unzip(_ url: URL, in folder: TempFolder) throws -> URL {
+    let out = folder.url("unzipped-\(UUID().uuidString)")
+    try ExportSource(url: url).walk { entry, stream in
+      var stream = stream
+      var data = Data()
+      while let chunk = try stream.read(max: 1 << 20) { data.append(chunk) }
+      let file = out.appendingPathComponent(entry.path)
+      try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try data.write(to: file)
+      return .next
+    }
+    return out
+  }
+
+  /// A folder's files zipped again.
+  func zip(_ dir: URL, to url: URL) throws {
+    let paths = (FileManager.default.enumerator(atPath: dir.path)?.allObjects as? [String] ?? []).sorted()
+    try writeArchive(url, .zip, try paths.compactMap { path in
+      var isFolder: ObjCBool = false
+      FileManager.default.fileExists(atPath: dir.appendingPathComponent(path).path, isDirectory: &isFolder)
+      return isFolder.boolValue ? nil : .file(path, try Data(contentsOf: dir.appendingPathComponent(path)))
+    })
+  }
+
+  /// Runs the numbered commands of VERIFY.txt in the unzipped folder; returns each one's status.
+  func recipientChecks(_ dir: URL, fingerprint: String) throws -> [String: Int32] {
+    let cd = "cd '\(dir.path)' && "
+    return [
+      "fingerprint": try run(cd + "openssl pkey -pubin -in signer.pem -outform DER | sha256sum | grep -q \(fingerprint)").status,
+      "no doctype or comment": try run(cd + "test \"$(grep -c -e '<!DOCTYPE' -e '<!--' bundle.xml)\" = 0").status,
+      "schema": try run(cd + "xmllint --noout --nonet --schema schema/casefile-bundle-1.xsd bundle.xml").status,
+      "signature": try run(cd + "xmlsec1 --verify --enabled-key-data key-name --enabled-reference-uris empty --pubkey-pem:\(fingerprint) signer.pem bundle.xml").status,
+      "manifest": try run(cd + #"sed -n 's/.*<file path="\([^"]*\)" size="[0-9]*" sha256="\([0-9a-f]*\)".*/\2  \1/p' bundle.xml | sha256sum -c"#).status,
+    ]
+  }
+
+  @Test func anIndemnifierPackageVerifiesWithCasefileAndWithTheCommandsOfVERIFYtxt() throws {
+    let c = try BundleCase()
+    let folder = try TempFolder()
+    let (result, url) = try export(c, ExportRequest(caseRef: c.ref, profile: .indemnifier), in: folder)
+    #expect(result.items == 3 && result.attachments == 1)
+    let (report, _) = try BundleVerifier.verify(url, pin: .fingerprint(c.key.publicKey.fingerprint))
+    #expect(report.signerProven && report.items == 3 && report.caseRef == c.ref)
+    #expect(report.files == 4)  // the attachment, signer.pem, the schema and VERIFY.txt
+    let dir = try unzip(url, in: folder)
+    let verifyText = try String(contentsOf: dir.appendingPathComponent("VERIFY.txt"), encoding: .utf8)
+    #expect(verifyText.contains(c.key.publicKey.fingerprint))
+    for (check, status) in try recipientChecks(dir, fingerprint: c.key.publicKey.fingerprint) {
+      #expect(status == 0, "\(check)")
+    }
+    // The same export again refuses to overwrite.
+    #expect(throws: CasefileError.self) { try c.t.store.exportBundle(ExportRequest(caseRef: c.ref, profile: .indemnifier), to: url) }
+  }
+
+  @Test func aChangedAttachmentByteFailsEverywhere() throws {
+    let c = try BundleCase()
+    let folder = try TempFolder()
+    let (_, url) = try export(c, ExportRequest(caseRef: c.ref, profile: .indemnifier), in: folder)
+    let dir = try unzip(url, in: folder)
+    let attachment = try #require(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("attachments").path).first)
+    let file = dir.appendingPathComponent("attachments/\(attachment)")
+    var bytes = try Data(contentsOf: file)
+    bytes[bytes.count - 1] ^= 0x01
+    try bytes.write(to: file)
+    let checks = try recipientChecks(dir, fingerprint: c.key.publicKey.fingerprint)
+    #expect(checks["manifest"] != 0)
+    let repacked = folder.url("repacked.zip")
+    try zip(dir, to: repacked)
+    let error = #expect(throws: CasefileError.self) { try BundleVerifier.verify(repacked, pin: .fingerprint(c.key.publicKey.fingerprint)) }
+    #expect(error?.code == .integrity)
+    #expect(error?.location?.entry == "attachments/\(attachment)")
+  }
+
+  @Test func pinsDecideWhoIsTrusted() throws {
+    let c = try BundleCase()
+    let other = try BundleCase()
+    let folder = try TempFolder()
+    let (_, url) = try export(c, ExportRequest(caseRef: c.ref, profile: .indemnifier), in: folder)
+    let wrong = #expect(throws: CasefileError.self) { try BundleVerifier.verify(url, pin: .fingerprint(other.key.publicKey.fingerprint)) }
+    #expect(wrong?.code == .signatureInvalid)
+    #expect(throws: CasefileError.self) { try BundleVerifier.verify(url, pin: .key(other.key.publicKey)) }
+    let unpinned = try BundleVerifier.verify(url, pin: .none).report
+    #expect(!unpinned.signerProven)
+  }
+
+  @Test func thePlatformProfileCarriesOnlyWhatTheTeamNeeds() throws {
+    let c = try BundleCase()
+    let folder = try TempFolder()
+    let (result, url) = try export(c, ExportRequest(caseRef: c.ref, profile: .platform, platform: .x), in: folder)
+    #expect(result.items == 2)
+    let (_, tree) = try BundleVerifier.verify(url, pin: .fingerprint(c.key.publicKey.fingerprint))
+    let xml = String(decoding: try tree.serialized(), as: UTF8.self)
+    for secret in ["Private:", "patient flagged", "7654321", "M-42", "Example Defence", "Dr A Example", "+447700900123", "Not replying", "Do not reply"] {
+      #expect(!xml.contains(secret), "\(secret)")
+    }
+    #expect(xml.contains("X-REPORT-0001"))
+    #expect(xml.contains("<identified>false</identified>"))
+    // Named only when asked.
+    let (_, named) = try export(
+      c, ExportRequest(caseRef: c.ref, profile: .platform, platform: .x, identify: true), in: folder, name: "named.zip")
+    #expect(String(decoding: try BundleVerifier.verify(named, pin: .none).tree.serialized(), as: UTF8.self).contains("Dr A Example"))
+    // A case on two platforms needs to be told which.
+    #expect(throws: CasefileError.self) { try c.t.store.exportBundle(ExportRequest(caseRef: c.ref, profile: .platform), to: folder.url("x.zip")) }
+  }
+}
