@@ -71,14 +71,12 @@ public enum ExportReading {
       }
     }
 
-    var place = 0
     try source.walk { entry, stream in
-      defer { place += 1 }
       let head = try stream.read(max: 4096) ?? Data()
       guard let format = format(of: entry, head: head) else { return .next }
       claimedBy[format.id] = format
       if format.defers(entryPath: entry.path, head: head, context: context) {
-        putOff.insert(place)
+        putOff.insert(entry.ordinal)
         return .next
       }
       try readEntry(entry, head: head, stream: stream, format: format)
@@ -86,10 +84,8 @@ public enum ExportReading {
     }
     if !putOff.isEmpty {
       context.isLastPass = true
-      place = 0
       try source.walk { entry, stream in
-        defer { place += 1 }
-        guard putOff.contains(place) else { return .next }
+        guard putOff.contains(entry.ordinal) else { return .next }
         let head = try stream.read(max: 4096) ?? Data()
         guard let format = format(of: entry, head: head) else { return .next }
         try readEntry(entry, head: head, stream: stream, format: format)
