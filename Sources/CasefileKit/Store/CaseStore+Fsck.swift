@@ -103,6 +103,20 @@ extension CaseStore {
       }
       copied += 1
     }
+    // The signing key goes too: recipients pin its fingerprint, so a restored store must sign
+    // with the same key. The copy keeps the private key's mode (0600) in a 0700 folder.
+    let keys = SigningKey.Files(store: location)
+    if fm.fileExists(atPath: keys.privateKey.path) {
+      let copied = SigningKey.Files(store: target)
+      do {
+        try fm.createDirectory(at: copied.folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try fm.copyItem(at: keys.privateKey, to: copied.privateKey)
+        try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: copied.privateKey.path)
+        if fm.fileExists(atPath: keys.publicKey.path) { try fm.copyItem(at: keys.publicKey, to: copied.publicKey) }
+      } catch {
+        throw CasefileError(.io, "cannot copy the signing key into the backup", location: .init(file: copied.folder.path))
+      }
+    }
     let report = try CaseStore.open(at: target, clock: clock, zone: zone).fsck()
     return BackupResult(directory: target.directory.path, blobsCopied: copied, fsck: report)
   }

@@ -115,3 +115,24 @@ import Testing
     #expect(throws: CasefileError.self) { try c.t.store.exportBundle(ExportRequest(caseRef: c.ref, profile: .platform), to: folder.url("x.zip")) }
   }
 }
+
+@Suite struct SigningKeyTests {
+  @Test func theKeyIsPrivateNeverReplacedAndTravelsWithABackup() throws {
+    let c = try BundleCase()
+    let files = SigningKey.Files(store: c.t.store.location)
+    let mode = try FileManager.default.attributesOfItem(atPath: files.privateKey.path)[.posixPermissions] as? Int
+    #expect(mode == 0o600)
+    #expect(c.key.publicKey.fingerprint.count == 64)
+    let again = #expect(throws: CasefileError.self) { try SigningKey.create(in: c.t.store.location) }
+    #expect(again?.code == .notAllowed)
+    #expect(try SigningKey.load(from: c.t.store.location).publicKey == c.key.publicKey)
+    // The fingerprint is the SHA-256 of the DER SubjectPublicKeyInfo, as openssl computes it.
+    let openssl = try run("openssl pkey -pubin -in '\(files.publicKey.path)' -outform DER | sha256sum")
+    #expect(openssl.output.hasPrefix(c.key.publicKey.fingerprint))
+    let backup = c.t.root.appendingPathComponent("backup")
+    _ = try c.t.store.backup(to: backup)
+    #expect(try SigningKey.load(from: StoreLocation(directory: backup)).publicKey == c.key.publicKey)
+    let copied = try FileManager.default.attributesOfItem(atPath: SigningKey.Files(store: StoreLocation(directory: backup)).privateKey.path)
+    #expect(copied[.posixPermissions] as? Int == 0o600)
+  }
+}
