@@ -129,7 +129,7 @@ struct MailMessage: Sendable {
     var texts: [String] = []
     var notes = TextNotes()
     for leaf in leaves {
-      let partLine = leaf.part.headerLine
+      let partLine = leaf.part.typeLine
       guard let decoded = MailTransfer.decode(bytes[leaf.part.body], encoding: leaf.part.transferEncoding) else {
         notes.notes.append((partLine, "the body part's base64 could not be decoded, so it gives no text (the raw message is kept whole)"))
         continue
@@ -258,6 +258,8 @@ struct MIMEPart: Sendable {
   /// The offset of the entity's first header line (of the message, for the root), and its file line.
   var headerStart: Int
   var headerLine: Int
+  /// The file line of its `Content-Type` field (its first line when it has none), for warnings.
+  var typeLine: Int
   var body: Range<Int>
   var children: [MIMEPart] = []
 
@@ -391,28 +393,29 @@ struct MIMEReader {
     let encoding = field("content-transfer-encoding").map { MailParameters.parse($0).value } ?? "7bit"
     var part = MIMEPart(
       contentType: contentType, parameters: parameters, disposition: disposition, dispositionParameters: dispositionParameters,
-      transferEncoding: encoding.isEmpty ? "7bit" : encoding, headerStart: headerStart, headerLine: headerLine, body: body)
+      transferEncoding: encoding.isEmpty ? "7bit" : encoding, headerStart: headerStart, headerLine: headerLine,
+      typeLine: fields.first { $0.name == "content-type" }?.line ?? headerLine, body: body)
     guard part.isMultipart else { return part }
     guard let boundary = parameters["boundary"], !boundary.isEmpty else {
-      issues.append((headerLine, "a multipart part names no boundary, so its body is read as plain text"))
+      issues.append((part.typeLine, "a multipart part names no boundary, so its body is read as plain text"))
       part.contentType = "text/plain"
       return part
     }
     guard depth < MailMessage.maximumDepth else {
-      issues.append((headerLine, "multiparts are nested more than \(MailMessage.maximumDepth) deep; the deeper part is kept whole as an attachment"))
+      issues.append((part.typeLine, "multiparts are nested more than \(MailMessage.maximumDepth) deep; the deeper part is kept whole as an attachment"))
       part.contentType = "application/octet-stream"
       part.disposition = "attachment"
       return part
     }
     let split = MailBytes.splitParts(bytes, body: body, boundary: Array(boundary.utf8))
     if split.parts.isEmpty {
-      issues.append((headerLine, "a multipart part holds no part with its boundary, so its body is read as plain text"))
+      issues.append((part.typeLine, "a multipart part holds no part with its boundary, so its body is read as plain text"))
       part.contentType = "text/plain"
       return part
     }
     if !split.closed {
       issues.append((
-        headerLine,
+        part.typeLine,
         "a multipart part has no closing boundary (the message may have been cut short): its last part runs to the end of the message"
       ))
     }
@@ -778,6 +781,18 @@ enum MailCharset {
     }
   }
 
+  /// Whether casefile can read text in the charset.
+  static func isKnown(_ charset: String) -> Bool {
+    let name = normalized(charset)
+    return builtIn.contains(name) || foundationEncoding(name) != nil
+  }
+
+  /// The charsets read without Foundation.
+  static let builtIn: Set<String> = [
+    "utf-8", "utf8", "us-ascii", "ascii", "ansi_x3.4-1968", "iso646-us", "us", "iso-8859-1", "iso8859-1", "iso_8859-1",
+    "latin1", "latin-1", "l1", "cp819", "ibm819", "iso-ir-100", "windows-1252", "cp1252", "x-cp1252", "win-1252",
+  ]
+
   /// Lowercase, without quotes, spaces or an RFC 2231 language (`utf-8*en`).
   static func normalized(_ charset: String) -> String {
     var name = charset.trimmingCharacters(in: CharacterSet(charactersIn: "\"' \t")).lowercased()
@@ -913,12 +928,14 @@ enum MailWords {
     }
     if !literal.isEmpty { pieces.append(.text(String(literal))) }
 
-    // Whitespace alone between two encoded words goes.
+    // Whitespace alone between two encoded words goes, unless one of them is in a charset that
+    // casefile cannot read: that word stays as written, and so do the spaces around it.
     var kept: [Piece] = []
     for (position, piece) in pieces.enumerated() {
       if case .text(let text) = piece, position > 0, position + 1 < pieces.count,
         text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }),
-        case .word = pieces[position - 1], case .word = pieces[position + 1]
+        case .word(let before, _, _) = pieces[position - 1], case .word(let after, _, _) = pieces[position + 1],
+        MailCharset.isKnown(before), MailCharset.isKnown(after)
       {
         continue
       }
