@@ -436,6 +436,11 @@ enum EmailFixtures {
     ]))
     #expect(warnings.isEmpty, "\(warnings)")
     #expect(messages[0].text == "First paragraph with a line break\nhere.\n\nSecond & last “quoted” line\n\na\tb\n\n  kept   as\n  written")
+    // The part's charset decides, whatever a <meta> inside the HTML claims.
+    let meta = try readEML(eml([
+      "Date: Tue, 24 Nov 2026 07:45:00 +0000", "From: jo@example.org", "Content-Type: text/html; charset=utf-8",
+    ], body: ["<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\"></head><body>Caf\u{E9} cr\u{E8}me</body></html>"]))
+    #expect(meta.messages[0].text == "Café crème")
   }
 
   @Test func nestedMultipartsWithAttachments() throws {
@@ -701,6 +706,9 @@ enum EmailFixtures {
       line: EmailFixtures.takeoutLines.count + 1, contains: "larger than 1000 bytes")
     // Under a cap that fits every message, the same file reads.
     #expect(try readMbox(EmailFixtures.file(lines), format: MboxFormat(maximumMessageBytes: 4000)).messages.count == 9)
+    // A first message whose second line never ends.
+    let endless = Data("From b@example.org Mon Nov 23 15:00:00 2026\nX-Filler: ".utf8 + Array(repeating: UInt8(ascii: "x"), count: 5000))
+    try expectRefused(MboxFormat(maximumMessageBytes: 1000), endless, entry: "endless.mbox", line: 1, contains: "larger than 1000 bytes")
     // A single .eml over its own cap.
     let error = #expect(throws: CasefileError.self) {
       try FormatFixtures.read(EmailMessageFormat(maximumBytes: 100), EmailFixtures.file(EmailFixtures.nested), entry: "n.eml")

@@ -139,9 +139,11 @@ public struct MboxFormat: ExportFormat {
         scanned = next
       }
       // Only what the message being read (or the line being read) needs is kept.
-      if let current, end - current.start > maximumMessageBytes {
+      // The message being read, or the one a `From ` line may start, may not grow past the cap.
+      if let start = current?.start ?? candidate?.start, end - start > maximumMessageBytes {
         throw fail(
-          "the message that starts here is larger than \(limitText), more than casefile reads at once", line: current.line)
+          "the message that starts here is larger than \(limitText), more than casefile reads at once",
+          line: current?.line ?? candidate?.line ?? line)
       }
       if current == nil, candidate == nil, end - scanned > 4096 {
         throw fail("this is not an mbox file: its first line is not a 'From ' line", line: line)

@@ -211,6 +211,7 @@ enum MailHeaderBlock {
   static let mailFields: Set<String> = [
     "from", "to", "cc", "date", "subject", "message-id", "received", "return-path", "mime-version", "delivered-to",
     "reply-to", "content-type", "in-reply-to", "references", "x-gm-thrid", "x-gmail-labels", "dkim-signature",
+    "x-received", "authentication-results", "arc-seal", "arc-message-signature", "arc-authentication-results",
   ]
 
   /// Whether the first bytes of a file are an RFC 5322 header block: every line up to the first
