@@ -20,7 +20,7 @@ import Foundation
 ///   order.
 /// - Attachments: every leaf part that is not inline body text (a `Content-Disposition:
 ///   attachment`, a part with a file name, or a type other than `text/plain` and `text/html`),
-///   decoded only when asked for (see ``attachmentMedia(_:)``).
+///   decoded only when asked for (see ``attachmentMedia(_:bytes:)``).
 ///
 /// Nothing read here ever quotes a message's text or subject in an error or a warning.
 struct MailMessage: Sendable {
