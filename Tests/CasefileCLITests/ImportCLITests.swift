@@ -115,4 +115,96 @@ import Testing
     #expect(!result.stderr.contains("lossy"))  // HTML5 elements are not losses
     #expect(result.stderr.contains("happens twice"))
   }
+
+  /// A Gmail Takeout mailbox: scan names the senders without any text, and an import with
+  /// `--from` stores only that person's mail, once.
+  @Test func gmailTakeoutMailboxImportsOneSender() throws {
+    let (cli, ref) = try seeded()
+    let lines = [
+      "From 1781234567890000001@xxx Fri Nov 20 21:30:05 +0000 2026",
+      "X-Gmail-Labels: Inbox,Opened",
+      "Message-ID: <cli.1@mail.example.org>",
+      "Date: Fri, 20 Nov 2026 21:30:05 +0000",
+      "From: =?UTF-8?Q?Jo_S=C3=A1mple?= <jo.sample@example.org>",
+      "To: dr.example@example.org",
+      "Subject: You will regret this",
+      "",
+      "I know where the clinic is.",
+      "",
+      "From 1781234567890000002@xxx Fri Nov 20 22:00:00 +0000 2026",
+      "X-Gmail-Labels: Sent",
+      "Message-ID: <cli.2@mail.example.org>",
+      "Date: Fri, 20 Nov 2026 22:00:00 +0000",
+      "From: dr.example@example.org",
+      "To: jo.sample@example.org",
+      "Subject: Re: You will regret this",
+      "",
+      "Please stop.",
+      "",
+      "From 1781234567890000003@xxx Sat Nov 21 09:00:00 +0000 2026",
+      "X-Gmail-Labels: Inbox",
+      "Message-ID: <cli.3@mail.example.org>",
+      "Date: Sat, 21 Nov 2026 09:00:00 +0000",
+      "From: Newsletter <news@example.org>",
+      "To: dr.example@example.org",
+      "Subject: Weekly news",
+      "",
+      "Nothing to see.",
+      "",
+      "From 1781234567890000004@xxx Sat Nov 21 10:00:00 +0000 2026",
+      "X-Gmail-Labels: Inbox",
+      "Message-ID: <cli.4@mail.example.org>",
+      "Date: Sat, 21 Nov 2026 11:00:00 +0100",
+      "From: Jo Sample <Jo.Sample@example.org>",
+      "To: dr.example@example.org",
+      "Subject: Re: You will regret this",
+      "MIME-Version: 1.0",
+      "Content-Type: multipart/mixed; boundary=b",
+      "",
+      "--b",
+      "Content-Type: text/plain; charset=utf-8",
+      "",
+      "Look at this photo of your car.",
+      "--b",
+      "Content-Type: image/png; name=car.png",
+      "Content-Transfer-Encoding: base64",
+      "",
+      "iVBORw0KGgoAAAANSUhEUg==",
+      "--b--",
+      "",
+    ]
+    let mbox = cli.dir.url.appendingPathComponent("All mail Including Spam and Trash.mbox")
+    try Data(lines.joined(separator: "\r\n").utf8).write(to: mbox)
+
+    let report = try cli.json(["scan", mbox.path, "--contains", "car"]) as! [String: Any]
+    #expect(report["messages"] as? Int == 4)
+    #expect(report["hits"] as? Int == 1)
+    let senders = report["senders"] as! [[String: Any]]
+    #expect(senders.contains { $0["sender"] as? String == "jo.sample@example.org" && $0["messages"] as? Int == 2 })
+    let text = try cli.ok(["scan", mbox.path])
+    #expect(text.contains("format mbox: 1 entry, 4 messages"))
+    #expect(!text.contains("clinic") && !text.contains("photo"))
+
+    let first = try cli.json(["import", mbox.path, "--case", ref, "--from", "jo.sample@example.org"]) as! [String: Any]
+    #expect(first["new"] as? Int == 2)
+    #expect(first["skipped"] as? Int == 2)
+    #expect(first["media_stored"] as? Int == 1)
+    let again = try cli.json(["import", mbox.path, "--case", ref, "--from", "Jo.Sample@Example.org"]) as! [String: Any]
+    #expect(again["new"] as? Int == 0)
+    #expect(again["already_present"] as? Int == 2)
+    let detail = try cli.json(["case", "show", ref]) as! [String: Any]
+    let items = detail["evidence"] as! [[String: Any]]
+    #expect(items.count == 2)
+    #expect(items.allSatisfy { $0["platform"] as? String == "email" && $0["kind"] as? String == "email" })
+    #expect(items.contains { ($0["attachments"] as? [[String: Any]])?.first?["file_name"] as? String == "car.png" })
+    #expect(try cli.ok(["fsck"]).contains("OK"))
+
+    // A file that only claims to be a mailbox is a clear error that names it.
+    let fake = cli.dir.url.appendingPathComponent("fake.mbox")
+    try Data("Dear doctor, private words.\n".utf8).write(to: fake)
+    let refused = try cli.run(["import", fake.path, "--case", ref])
+    #expect(refused.status == 65)
+    #expect(refused.stderr.contains("entry fake.mbox, line 1"))
+    #expect(!refused.stderr.contains("private"))
+  }
 }

@@ -160,6 +160,8 @@ public enum FormatRegistry {
     DiscordFormat(),
     XArchiveFormat(),
     MastodonArchiveFormat(),
+    EmailMessageFormat(),
+    MboxFormat(),
   ]
 
   /// The format with this id, or an error that lists the ones there are.
