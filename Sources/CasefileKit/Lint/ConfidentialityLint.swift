@@ -78,9 +78,7 @@ public struct ConfidentialityLint: Sendable {
     }
     self.today = today
     self.rules = LintRules.phraseRules + LintRules.identifierRules + customRules
-    self.phraseMatchers =
-      LintRules.phraseRules.map { PhraseMatcher(rule: $0, allowPlural: true) }
-      + customRules.map { PhraseMatcher(rule: $0, allowPlural: false) }
+    self.phraseMatchers = Self.builtInMatchers + customRules.map { PhraseMatcher(rule: $0, allowPlural: false) }
   }
 
   /// Every finding in `texts`, in their order, and within a text by position, then rule id.
@@ -156,6 +154,9 @@ public struct ConfidentialityLint: Sendable {
       self.regex = Patterns.compile(LintRules.pattern(for: rule.phrases, allowPlural: allowPlural))
     }
   }
+
+  /// The built-in phrase rules, compiled once for every lint.
+  private static let builtInMatchers = LintRules.phraseRules.map { PhraseMatcher(rule: $0, allowPlural: true) }
 
   private static func matches(of regex: NSRegularExpression, in text: String) -> [Range<String.Index>] {
     regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { Range($0.range, in: text) }

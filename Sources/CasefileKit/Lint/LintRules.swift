@@ -315,7 +315,17 @@ public enum LintRules {
     return (first ? "(?<!\(wordChar))" : "") + body + (last ? "(?!\(wordChar))" : "")
   }
 
+  /// Whether a phrase that starts or ends with `scalar` needs a word boundary there: a letter,
+  /// digit or underscore of a script that puts spaces between words. Han, kana, Thai, Lao, Khmer
+  /// and Myanmar do not, so a phrase in them matches inside a run of text.
   private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
-    scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "_"
+    guard scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "_" else {
+      return false
+    }
+    if scalar.properties.isIdeographic { return false }
+    switch scalar.value {
+    case 0x0E00...0x0EFF, 0x1000...0x109F, 0x1780...0x17FF, 0x3040...0x30FF, 0x31F0...0x31FF: return false
+    default: return true
+    }
   }
 }
