@@ -12,9 +12,10 @@ public enum IdentifierChecks {
     return check == digits[9]
   }
 
-  /// The check digit for the first nine digits of an NHS number, or nil when none is valid.
+  /// The check digit for the first nine digits of an NHS number; nil when no check digit makes
+  /// the number valid, or when `nine` is not nine digits from 0 to 9.
   public static func nhsCheckDigit(_ nine: [Int]) -> Int? {
-    precondition(nine.count == 9, "an NHS number has nine digits before its check digit")
+    guard nine.count == 9, nine.allSatisfy({ (0...9).contains($0) }) else { return nil }
     let sum = zip(nine, (2...10).reversed()).reduce(0) { $0 + $1.0 * $1.1 }
     switch 11 - sum % 11 {
     case 11: return 0

@@ -246,7 +246,7 @@ public enum LintRules {
     return LintRule(
       id: id, kind: .custom, title: id,
       explanation:
-        "Matches a phrase from your own list of words to keep out of what leaves the machine (\(id)).",
+        "Matches a phrase from your own list of words to keep out of what leaves the machine.",
       phrases: [phrase])
   }
 

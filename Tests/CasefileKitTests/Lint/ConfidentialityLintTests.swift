@@ -51,6 +51,8 @@ import Testing
     #expect(IdentifierChecks.isValidNHSNumber("943 476 5919"))
     #expect(!IdentifierChecks.isValidNHSNumber("9434765918"))
     #expect(!IdentifierChecks.isValidNHSNumber("943476591"))
+    #expect(IdentifierChecks.nhsCheckDigit([9, 4, 3]) == nil)
+    #expect(IdentifierChecks.nhsCheckDigit([9, 4, 3, 4, 7, 6, 5, 9, 10]) == nil)
     // The library and this test agree on a spread of prefixes.
     for prefix in stride(from: 100_000_000, to: 999_999_999, by: 7_654_321) {
       #expect(IdentifierChecks.nhsCheckDigit(Self.digits(prefix)) == Self.nhsCheck(Self.digits(prefix)))
@@ -247,6 +249,7 @@ import Testing
     #expect(rule.kind == .custom)
     #expect(!rule.title.localizedCaseInsensitiveContains("7B"))
     #expect(!rule.explanation.localizedCaseInsensitiveContains("7B"))
+    #expect(lint.rules.filter { $0.kind == .custom }.allSatisfy { !$0.explanation.localizedCaseInsensitiveContains("jane") })
   }
 
   @Test func badCustomPhrasesAreRefused() {
