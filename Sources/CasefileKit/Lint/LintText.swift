@@ -39,6 +39,11 @@ public struct LintField: RawRepresentable, Hashable, Sendable, CustomStringConve
     LintField(rawValue: "stepDetail:\(stepRef):\(name)")
   }
 
+  /// One recipient of an item, counted from 1 in the item's order: `recipient:2`.
+  public static func recipient(_ number: Int) -> LintField {
+    LintField(rawValue: "recipient:\(number)")
+  }
+
   /// The file name of an item's attachment, counted from 1 in the item's order: `attachment:2`.
   public static func attachmentName(_ number: Int) -> LintField {
     LintField(rawValue: "attachment:\(number)")

@@ -277,6 +277,9 @@ import Testing
       LintText(ref: "E-13", field: .detail("thread name"), text: "my patient"),
       LintText(ref: "C-2026-0001", field: .stepDetail("S-5", "advice"), text: "my patient"),
       LintText(ref: "E-14", field: .url, text: "https://example.invalid/a/b"),
+      LintText(ref: "E-14", field: .recipient(2), text: "a patient of Dr X"),
+      LintText(ref: "E-14", field: .attachmentName(1), text: "medical records.pdf"),
+      LintText(ref: "A-3", field: .actorDisplayName, text: "Your GP"),
     ]
     let found = try lint.lint(texts)
     #expect(
@@ -285,6 +288,9 @@ import Testing
         "E-13/text/phrase:my-patient",
         "E-13/detail:thread%20name/phrase:my-patient",
         "C-2026-0001/stepDetail:S-5:advice/phrase:my-patient",
+        "E-14/recipient:2/phrase:a-patient-of",
+        "E-14/attachment:1/phrase:medical-record",
+        "A-3/actorDisplayName/phrase:your-gp",
       ])
     #expect(found[3].source == LintSource("C-2026-0001", .stepDetail("S-5", "advice")))
     // The same texts give the same ids.
