@@ -27,16 +27,14 @@ public enum BundlePackage {
 extension CaseStore {
   /// Exports a case as a signed evidence package (a zip) at `url`:
   /// 1. the case is read in one transaction and the profile's rules applied;
-  /// 2. `check` sees exactly what will go out (the confidentiality lint, for the platform and
-  ///    police profiles) and may stop the export; it returns warnings;
+  /// 2. the confidentiality lint reads exactly what will go out (platform and police profiles), and
+  ///    any finding not allowed stops the export (``lintGate(_:)``);
   /// 3. `bundle.xml` is written, signed with the store's key, and validated against the XSD; an
   ///    invalid bundle is a bug and fails the export;
   /// 4. the package is written to a temporary file beside `url` and renamed into place, so a
   ///    failed export leaves nothing behind. An existing file is replaced only with `overwrite`.
   public func exportBundle(
-    _ request: ExportRequest, to url: URL, overwrite: Bool = false,
-    check: (BundleSelection) throws -> [String] = { _ in [] },
-    render: ((Data) throws -> Data)? = nil
+    _ request: ExportRequest, to url: URL, overwrite: Bool = false, render: ((Data) throws -> Data)? = nil
   ) throws -> ExportResult {
     if !overwrite, FileManager.default.fileExists(atPath: url.path) {
       throw CasefileError(.notAllowed, "\(url.path) exists; choose another name, or pass --force to replace it", location: .init(file: url.path))
@@ -44,7 +42,7 @@ extension CaseStore {
     let key = try SigningKey.load(from: location)
     let content = try bundleContent(caseRef: request.caseRef)
     let selection = try request.profile.select(content, request: request)
-    var warnings = try check(selection)
+    var warnings = try lintGate(selection)
     if request.profile == .police && request.includeConfidential {
       warnings.append("this police bundle carries private notes, patient flags and the indemnifier's advice (--include-confidential)")
     }

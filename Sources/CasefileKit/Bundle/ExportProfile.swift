@@ -119,24 +119,18 @@ extension ExportProfile {
       }
       if !excluded.contains(ref) { excluded.append(ref) }
     }
-    let patterns = try request.redactions.map { pattern -> NSRegularExpression in
-      do {
-        return try NSRegularExpression(pattern: pattern)
-      } catch {
-        throw CasefileError(.usage, "--redact '\(pattern)' is not a valid regular expression")
-      }
-    }
+    let redactor = try Redactor(patterns: request.redactions)
+    /// A message's text as it goes out: redacted, and marked so (with the original's digest in the
+    /// indemnifier's copy).
     func outgoing(_ text: String?) -> BundleSelection.Text? {
       guard let text else { return nil }
-      var value = text
-      for pattern in patterns {
-        value = pattern.stringByReplacingMatches(
-          in: value, range: NSRange(value.startIndex..., in: value), withTemplate: "[redacted]")
-      }
-      let redacted = value != text
+      let result = redactor.redact(text)
       return .init(
-        value: value, redacted: redacted, originalSha256: redacted && self == .indemnifier ? Digest.sha256Hex(Data(text.utf8)) : nil)
+        value: result.text, redacted: result.changed,
+        originalSha256: result.changed && self == .indemnifier ? Digest.sha256Hex(Data(text.utf8)) : nil)
     }
+    /// Any other free text as it goes out.
+    func plain(_ text: String) -> String { redactor.redact(text).text }
 
     var items = content.items.filter { !excluded.contains($0.record.ref) }
     var platformSteps = content.steps
@@ -167,7 +161,12 @@ extension ExportProfile {
     }
 
     let confidential = self == .indemnifier || (self == .police && request.includeConfidential)
-    let steps = self == .platform ? platformSteps : content.steps.filter { confidential || $0.confidentiality == .shareable }
+    let steps = (self == .platform ? platformSteps : content.steps.filter { confidential || $0.confidentiality == .shareable })
+      .map { step -> StepRecord in
+        var step = step
+        step.details = step.details.mapValues(plain)
+        return step
+      }
     let authors = Set(items.compactMap(\.record.authorRef))
     let profile = content.profile
     var sender = BundleSelection.Sender()
@@ -185,22 +184,29 @@ extension ExportProfile {
       }
     }
 
+    var caseRecord = content.caseRecord
+    caseRecord.title = plain(caseRecord.title)
     return BundleSelection(
-      request: request, caseRecord: content.caseRecord, sender: sender,
+      request: request, caseRecord: caseRecord, sender: sender,
       actors: content.actors.filter { authors.contains($0.ref) }, patientFlags: confidential,
       items: items.map { item in
         let full = self != .platform
         return BundleSelection.Item(
-          record: item.record, text: outgoing(item.record.text), thread: full ? item.thread.flatMap(outgoing)?.value : nil,
-          direction: item.direction, recipients: full ? item.recipients : [],
-          platformMessageID: item.platformMessageID, details: full ? item.details : [],
+          record: item.record, text: outgoing(item.record.text), thread: full ? item.thread.map(plain) : nil,
+          direction: item.direction, recipients: full ? item.recipients.map(plain) : [],
+          platformMessageID: item.platformMessageID, details: full ? item.details.map { ($0.name, plain($0.value)) } : [],
           provenance: item.provenance.map { source in
             BundleSelection.Provenance(
               format: source.format, archiveSha256: full ? source.archiveSha256 : nil, entryPath: full ? source.entryPath : nil,
               fragmentSha256: source.fragmentSha256, fragment: self == .indemnifier ? source.fragment : nil)
           })
       },
-      steps: steps, notes: confidential ? content.notes : nil, auditHead: content.auditHead, excluded: excluded,
+      steps: steps,
+      notes: confidential ? content.notes.map { note in
+        var note = note
+        note.text = plain(note.text)
+        return note
+      } : nil, auditHead: content.auditHead, excluded: excluded,
       identified: sender.name != nil, confidentialIncluded: confidential)
   }
 }

@@ -48,11 +48,15 @@ extension CaseStore {
   public enum Setting: String, Vocabulary {
     /// Days after which a report with no final outcome is listed by `casefile due`.
     case reportDueDays = "report-due-days"
+    /// The doctor's own phrases for the confidentiality lint, separated by `;` (a practice's name,
+    /// a colleague's, a street): added to the built-in list.
+    case lintPhrases = "lint-phrases"
     public static let noun = "setting"
 
     public var defaultValue: String {
       switch self {
       case .reportDueDays: "7"
+      case .lintPhrases: ""
       }
     }
 
@@ -64,6 +68,9 @@ extension CaseStore {
           throw CasefileError(.badValue, "report-due-days must be a whole number of days from 1 to 365")
         }
         return String(days)
+      case .lintPhrases:
+        let phrases = value.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return phrases.joined(separator: "; ")
       }
     }
   }

@@ -98,7 +98,17 @@ import Testing
   @Test func thePlatformProfileCarriesOnlyWhatTheTeamNeeds() throws {
     let c = try BundleCase()
     let folder = try TempFolder()
-    let (result, url) = try export(c, ExportRequest(caseRef: c.ref, profile: .platform, platform: .x), in: folder)
+    // "My patient? …" in E-2 stops the export, and the message names the finding, not the text.
+    let blocked = #expect(throws: CasefileError.self) {
+      try export(c, ExportRequest(caseRef: c.ref, profile: .platform, platform: .x), in: folder)
+    }
+    #expect(blocked?.code == .lintFindings)
+    #expect(blocked?.message.contains("E-2/text/phrase:my-patient") == true)
+    #expect(blocked?.message.contains("Not any more") == false)
+    #expect(!FileManager.default.fileExists(atPath: folder.url("case.zip").path))
+    // Redacted, it goes; the copy says it was redacted.
+    let (result, url) = try export(
+      c, ExportRequest(caseRef: c.ref, profile: .platform, platform: .x, redactions: ["(?i)my patient"]), in: folder)
     #expect(result.items == 2)
     let (_, tree) = try BundleVerifier.verify(url, pin: .fingerprint(c.key.publicKey.fingerprint))
     let xml = String(decoding: try tree.serialized(), as: UTF8.self)
@@ -106,10 +116,13 @@ import Testing
       #expect(!xml.contains(secret), "\(secret)")
     }
     #expect(xml.contains("X-REPORT-0001"))
+    #expect(xml.contains("[redacted]? Not any more") && xml.contains("redacted=\"true\""))
+    #expect(!xml.contains("originalSha256"))
     #expect(xml.contains("<identified>false</identified>"))
     // Named only when asked.
     let (_, named) = try export(
-      c, ExportRequest(caseRef: c.ref, profile: .platform, platform: .x, identify: true), in: folder, name: "named.zip")
+      c, ExportRequest(caseRef: c.ref, profile: .platform, platform: .x, identify: true, allowedFindings: ["E-2/text/phrase:my-patient"]),
+      in: folder, name: "named.zip")
     #expect(String(decoding: try BundleVerifier.verify(named, pin: .none).tree.serialized(), as: UTF8.self).contains("Dr A Example"))
     // A case on two platforms needs to be told which.
     #expect(throws: CasefileError.self) { try c.t.store.exportBundle(ExportRequest(caseRef: c.ref, profile: .platform), to: folder.url("x.zip")) }

@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+
+/// What `casefile receive` loaded.
+public struct ReceiveResult: Sendable, Codable, Equatable {
+  /// The new case in this store, and the case it was in the sender's.
+  public var caseRef: String
+  public var fromCaseRef: String
+  public var profile: String
+  public var items: Int
+  public var attachments: Int
+  public var steps: Int
+  public var notes: Int
+  public var keyFingerprint: String
+  public var signerProven: Bool
+}
+
+extension CaseStore {
+  /// Verifies a package and loads its case into this store as a new case, in one transaction:
+  /// actors, items with their provenance (the raw fragments of an indemnifier bundle, each checked
+  /// against its digest), attachments (each hashed again as it is stored), steps, notes and patient
+  /// flags. Times, texts and digests are kept exactly as the bundle gives them. A package that
+  /// fails verification is refused and nothing is stored; the same package is received only once.
+  public func receive(_ url: URL, pin: BundleVerifier.Pin) throws -> ReceiveResult {
+    let (report, tree) = try BundleVerifier.verify(url, pin: pin)
+    let bundle = try ReceivedBundle(verified: tree)
+    let source = try ExportSource(url: url)
+    let packageSha256 = try source.sha256
+    // The attachments' bytes, read again from the package: each is hashed again when stored.
+    let wanted = Set(bundle.items.flatMap { $0.attachments.map(\.path) })
+    var payloads: [String: Data] = [:]
+    try source.walk { entry, stream in
+      guard wanted.contains(entry.path) else { return .next }
+      var stream = stream
+      var data = Data()
+      while let chunk = try stream.read(max: 1 << 20) { data.append(chunk) }
+      payloads[entry.path] = data
+      return .next
+    }
+    let year = CalendarDay.on(clock.now(), in: zone).year
+
+    return try write { db, context in
+      if let earlier = try String.fetchOne(
+        db,
+        sql: """
+          SELECT c.ref FROM imports i JOIN cases c ON c.id = i.case_id
+          WHERE i.source_kind = 'bundle' AND i.source_sha256 = ? LIMIT 1
+          """,
+        arguments: [packageSha256])
+      {
+        throw CasefileError(.notAllowed, "this package was received before, as \(earlier)", location: .init(file: url.path))
+      }
+      let seq = (try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM cases WHERE year = ?", arguments: [year]) ?? 0) + 1
+      let ref = String(format: "C-%04d-%04d", year, seq)
+      let caseID = try context.insert(db, "cases", [
+        ("ref", ref), ("year", year), ("seq", seq), ("title", bundle.title), ("category", bundle.category.rawValue),
+        ("severity", bundle.severity.rawValue), ("status", bundle.status.rawValue), ("opened_at", bundle.openedAt),
+        ("closed_at", bundle.closedAt),
+      ])
+      let importID = try context.insert(db, "imports", [
+        ("case_id", caseID), ("source_name", url.path), ("source_kind", "bundle"), ("source_sha256", packageSha256),
+        ("started_at", context.at),
+      ])
+
+      var actors: [String: Int64] = [:]
+      for actor in bundle.actors {
+        let id = try Self.upsertActor(db, &context, platform: actor.platform, input: actor.input)
+        actors[actor.ref] = id
+        if let flagged = actor.patientFlag {
+          _ = try context.insert(db, "patient_flags", [
+            ("actor_id", id), ("flagged", flagged ? 1 : 0), ("confidential", 1), ("created_at", context.at),
+          ])
+        }
+      }
+
+      var attachments = 0
+      for item in bundle.items {
+        var details = item.details
+        if item.textRedacted { details.append(("received_redacted", "true")) }
+        if let source = item.provenance, source.fragment == nil {
+          // Only an indemnifier bundle carries the raw fragment; keep what ties the item to it.
+          details.append(("received_fragment_sha256", source.fragmentSha256))
+          details.append(("received_format", source.format))
+        }
+        let evidenceID = try context.insert(db, "evidence", [
+          ("case_id", caseID), ("platform", item.platform.rawValue), ("kind", item.kind.rawValue),
+          ("actor_id", item.author.flatMap { actors[$0] }), ("occurred_at", item.occurredAt.utc),
+          ("occurred_at_text", item.occurredAt.original), ("occurred_zone", item.occurredAt.zone),
+          ("zone_source", item.occurredAt.zoneSource), ("url", item.url), ("text", item.text),
+          ("captured_at", item.capturedAt), ("capture_method", item.method.rawValue), ("identity", nil),
+          ("thread", item.thread), ("direction", item.direction), ("platform_message_id", item.platformMessageID),
+          ("recipients", item.recipients.isEmpty ? nil : item.recipients.joined(separator: "\n")),
+          ("details", details.isEmpty ? nil : Canonical.object(details.map { ($0.name, .text($0.value)) })),
+        ])
+        if let source = item.provenance, let fragment = source.fragment {
+          guard Digest.sha256Hex(fragment) == source.fragmentSha256 else {
+            throw CasefileError(.integrity, "the raw fragment of \(item.ref) does not match its digest", location: .init(file: url.path))
+          }
+          _ = try context.insert(db, "provenance", [
+            ("evidence_id", evidenceID), ("import_id", importID), ("format", source.format),
+            ("archive_sha256", source.archiveSha256), ("entry_path", source.entry ?? ""), ("fragment", fragment),
+            ("fragment_sha256", source.fragmentSha256),
+          ])
+        }
+        for attachment in item.attachments {
+          guard let data = payloads[attachment.path] else {
+            throw CasefileError(.integrity, "the package lost \(attachment.path) after it was verified", location: .init(file: url.path))
+          }
+          let stored = try blobs.put(data: data)
+          try recordBlob(stored, db: db, context: &context)
+          guard stored.sha256 == attachment.sha256 else {
+            throw CasefileError(.integrity, "\(attachment.path) changed after it was verified", location: .init(file: url.path, entry: attachment.path))
+          }
+          _ = try context.insert(db, "attachments", [
+            ("evidence_id", evidenceID), ("blob_sha256", stored.sha256), ("file_name", attachment.name),
+            ("media_type", attachment.mediaType), ("size", stored.size), ("created_at", context.at),
+          ])
+          attachments += 1
+        }
+      }
+
+      var steps: [String: Int64] = [:]
+      for step in bundle.steps {
+        steps[step.ref] = try context.insert(db, "steps", [
+          ("case_id", caseID), ("kind", step.kind), ("on_date", step.on),
+          ("details", Canonical.object(step.details.map { ($0.name, .text($0.value)) })),
+          ("refers_to", step.refersTo.flatMap { steps[$0] }), ("confidential", step.confidential ? 1 : 0),
+          ("recorded_at", step.recordedAt),
+        ])
+      }
+      for note in bundle.notes {
+        _ = try context.insert(db, "notes", [
+          ("case_id", caseID), ("text", note.text), ("confidential", 1), ("created_at", note.createdAt),
+        ])
+      }
+      return ReceiveResult(
+        caseRef: ref, fromCaseRef: bundle.caseRef, profile: bundle.profile, items: bundle.items.count, attachments: attachments,
+        steps: bundle.steps.count, notes: bundle.notes.count, keyFingerprint: report.keyFingerprint,
+        signerProven: report.signerProven)
+    }
+  }
+}
