@@ -20,7 +20,7 @@ struct CasefileCommand: ParsableCommand {
     version: CasefileVersion.current,
     subcommands: [
       Init.self, Profile.self, Case.self, Log.self, Scan.self, ImportCommand.self, Actor.self, Note.self,
-      Step.self, Outcome.self, Due.self, Fsck.self, Config.self, Backup.self, Keys.self, Lint.self, Export.self, Verify.self, Receive.self,
+      Step.self, Outcome.self, Due.self, Fsck.self, Config.self, Backup.self, Keys.self, Lint.self, Export.self, Verify.self, Receive.self, Draft.self,
     ]
   )
 
