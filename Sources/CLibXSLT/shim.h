@@ -19,6 +19,13 @@
 #include <libxslt/xsltutils.h>
 #include <libexslt/exslt.h>
 
+/// Whether a run ended in XSLT_STATE_OK (no error, not stopped). A function rather than the enum
+/// in Swift: CXMLSec's headers include libxslt's too, and Swift then finds the constant in
+/// neither module.
+static inline int cxslt_run_succeeded(xsltTransformContextPtr context) {
+  return context != NULL && context->state == XSLT_STATE_OK;
+}
+
 // libxslt's error callbacks, and libxml2's generic one, are variadic, which Swift cannot write.
 // These functions format each message here and hand it on as one string to a plain C callback
 // that Swift can write.

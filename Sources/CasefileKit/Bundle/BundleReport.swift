@@ -1,8 +1,8 @@
 import Foundation
 
 extension CasefileError.Code {
-  /// The HTML report of a bundle could not be made: its stylesheet is missing, did not compile,
-  /// or failed on the bundle.
+  /// The HTML report of a bundle could not be made: the stylesheet did not compile, or failed on
+  /// the bundle.
   public static let reportFailed = CasefileError.Code("report-failed", .internalError)
 }
 
@@ -15,17 +15,14 @@ public enum BundleReport {
   /// The stylesheet's file name among the resources, and in `schemas/`.
   static let stylesheetName = "casefile-report-1.xsl"
 
-  /// The bundle's namespace, format version 1.
-  static let namespace = "urn:casefile:bundle:1"
-
   /// Renders a bundle as HTML (UTF-8). The bundle is parsed with casefile's safe XML parse (no
   /// DTD, no entities) and must have the bundle's root element; the stylesheet can read, write
   /// and fetch nothing. The same bundle always gives the same bytes.
   public static func render(_ bundleXML: Data, location: CasefileError.Location) throws -> Data {
     let tree = try XMLTree.parseXML(bundleXML, location: location)
-    guard let root = tree.root, root.name == "bundle", root.namespaceURI == namespace else {
+    guard let root = tree.root, root.name == "bundle", root.namespaceURI == BundleXML.namespace else {
       throw CasefileError(
-        .badValue, "not an evidence bundle: the root element is not 'bundle' in \(namespace)", location: location)
+        .badValue, "not an evidence bundle: the root element is not 'bundle' in \(BundleXML.namespace)", location: location)
     }
     return try apply(stylesheetSource(), to: tree, location: location)
   }
@@ -50,14 +47,8 @@ public enum BundleReport {
   /// Where a stylesheet error is reported: the resource, by name.
   static let stylesheetLocation = CasefileError.Location(file: stylesheetName)
 
-  /// The stylesheet's bytes, from the package's resources.
+  /// The stylesheet's bytes, from casefile's resources.
   static func stylesheetSource() throws -> Data {
-    guard
-      let url = Bundle.module.url(forResource: "schemas", withExtension: nil)?.appendingPathComponent(stylesheetName),
-      let data = try? Data(contentsOf: url)
-    else {
-      throw CasefileError(.reportFailed, "the report stylesheet is missing from casefile's resources", location: stylesheetLocation)
-    }
-    return data
+    try SchemaResources.data(named: stylesheetName)
   }
 }

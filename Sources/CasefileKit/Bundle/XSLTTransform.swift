@@ -182,7 +182,7 @@ final class XSLTRun {
     let result = xsltApplyStylesheetUser(stylesheet.pointer, document.doc, nil, nil, nil, context)
     // The result is a document like any other; the tree frees it.
     let tree = result.map { XMLTree(doc: $0, issues: [], lossy: false, lossyReasons: []) }
-    guard let tree, context.pointee.state == XSLT_STATE_OK, messages.all.isEmpty else {
+    guard let tree, cxslt_run_succeeded(context) != 0, messages.all.isEmpty else {
       throw CasefileError(.reportFailed, XSLTStylesheet.describe("the stylesheet failed", messages), location: location)
     }
     var buffer: UnsafeMutablePointer<xmlChar>?

@@ -227,6 +227,35 @@ import Testing
     }
   }
 
+  /// Bundles as casefile's own export writes them render too: the indemnifier profile with its
+  /// confidential parts, the platform profile without.
+  @Test func exportedBundlesRender() throws {
+    let c = try BundleCase()
+    let folder = try TempFolder()
+    let indemnifier = folder.url("indemnifier.zip")
+    _ = try c.t.store.exportBundle(ExportRequest(caseRef: c.ref, profile: .indemnifier), to: indemnifier)
+    let full = String(
+      decoding: try BundleReport.render(BundleVerifier.verify(indemnifier, pin: .none).tree.serialized(), location: here),
+      as: UTF8.self)
+    #expect(full.contains("Threats on X &amp; by text"))
+    #expect(full.contains("I know where you work. &lt;script&gt;alert(1)&lt;/script&gt;\u{240D}\nSee you soon."))
+    #expect(full.contains("CONFIDENTIAL: marked as a patient's account"))
+    #expect(full.contains("Private: the account may belong to someone I treated."))
+    #expect(full.contains(c.key.publicKey.fingerprint))
+    let images = try page(full).nodes("//img").compactMap { $0.attribute("src") }
+    #expect(images.count == 1 && images.allSatisfy { $0.hasPrefix("attachments/") })
+
+    let platform = folder.url("platform.zip")
+    _ = try c.t.store.exportBundle(ExportRequest(caseRef: c.ref, profile: .platform, platform: .x), to: platform)
+    let shared = String(
+      decoding: try BundleReport.render(BundleVerifier.verify(platform, pin: .none).tree.serialized(), location: here),
+      as: UTF8.self)
+    #expect(shared.contains("X-REPORT-0001"))
+    for secret in ["CONFIDENTIAL", "Private:", "Dr A Example", "Example Defence", "Patient"] {
+      #expect(!shared.contains(secret), "\(secret)")
+    }
+  }
+
   @Test func aDocumentThatIsNotABundleIsRefused() throws {
     let error = #expect(throws: CasefileError.self) {
       try render(text: "<bundle xmlns='urn:casefile:bundle:2' version='1' profile='platform'/>")

@@ -525,8 +525,10 @@
           <dt>Archive SHA-256</dt>
           <dd><code class="digest"><xsl:value-of select="@archiveSha256"/></code></dd>
         </xsl:if>
-        <dt>Entry</dt>
-        <dd><code><xsl:value-of select="@entry"/></code></dd>
+        <xsl:if test="@entry">
+          <dt>Entry</dt>
+          <dd><code><xsl:value-of select="@entry"/></code></dd>
+        </xsl:if>
         <dt>Fragment SHA-256</dt>
         <dd><code class="digest"><xsl:value-of select="@fragmentSha256"/></code></dd>
         <xsl:if test="b:fragment">
