@@ -35,7 +35,7 @@ public enum BundleReport {
 
   /// Compiles the stylesheet and runs it over the tree.
   ///
-  /// The stylesheet is compiled for each call: that takes about a millisecond, and leaves no
+  /// The stylesheet is compiled for each call: that takes under a millisecond, and leaves no
   /// question of sharing libxslt's compiled structure between threads.
   static func apply(_ stylesheet: Data, to tree: XMLTree, location: CasefileError.Location) throws -> Data {
     let messages = XSLTMessages()

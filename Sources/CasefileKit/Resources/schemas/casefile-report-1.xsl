@@ -99,9 +99,11 @@
       <h1>
         <xsl:value-of select="$metadata/b:caseRef"/>
         <xsl:text>: </xsl:text>
-        <xsl:call-template name="text">
-          <xsl:with-param name="node" select="$case/b:title"/>
-        </xsl:call-template>
+        <span class="message">
+          <xsl:call-template name="text">
+            <xsl:with-param name="node" select="$case/b:title"/>
+          </xsl:call-template>
+        </span>
       </h1>
       <xsl:if test="$confidential-present">
         <p class="banner confidential">CONFIDENTIAL: this bundle holds private notes, the patient flag or confidential steps. Do not pass it on.</p>
@@ -406,9 +408,9 @@
       <dl class="facts">
         <dt>Time as given</dt>
         <dd>
-          <xsl:value-of select="b:occurredAt"/>
+          <span class="message"><xsl:value-of select="b:occurredAt"/></span>
           <xsl:text> (zone </xsl:text>
-          <xsl:value-of select="b:occurredAt/@zone"/>
+          <span class="message"><xsl:value-of select="b:occurredAt/@zone"/></span>
           <xsl:choose>
             <xsl:when test="b:occurredAt/@zoneSource = 'assumed'">, <strong>assumed</strong>: the source did not state it</xsl:when>
             <xsl:otherwise>, stated by the source</xsl:otherwise>
@@ -488,7 +490,7 @@
   <xsl:template match="b:item/b:text">
     <h4>Text</h4>
     <xsl:if test="@redacted = 'true' or @redacted = '1'">
-      <p class="label redacted">
+      <p class="redacted">
         <strong>REDACTED copy</strong>
         <xsl:text>: parts of the original text were removed before this bundle was made.</xsl:text>
         <xsl:if test="@originalSha256">
