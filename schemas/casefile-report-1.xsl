@@ -1,0 +1,1 @@
+../Sources/CasefileKit/Resources/schemas/casefile-report-1.xsl
