@@ -7,5 +7,5 @@ struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "casefile-bench",
     abstract: "Generate synthetic exports and measure casefile against the reference tools.",
-    subcommands: [GenerateSMS.self, SMSBench.self, SMSStages.self, GenerateTelegram.self, JSONBench.self])
+    subcommands: [GenerateSMS.self, SMSBench.self, SMSStages.self, GenerateTelegram.self, JSONBench.self, BundleBench.self])
 }

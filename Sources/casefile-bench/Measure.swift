@@ -41,3 +41,19 @@ struct BenchError: Error, CustomStringConvertible {
   var description: String
   init(_ description: String) { self.description = description }
 }
+
+/// Runs a command and returns what it printed on stdout (for reading a --json result).
+func capture(_ arguments: [String], environment: [String: String]) throws -> Data {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: arguments[0])
+  process.arguments = Array(arguments.dropFirst())
+  process.environment = environment
+  let pipe = Pipe()
+  process.standardOutput = pipe
+  process.standardError = FileHandle.nullDevice
+  try process.run()
+  let data = pipe.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  guard process.terminationStatus == 0 else { throw BenchError("\(arguments[0]) \(arguments[1]) exited with \(process.terminationStatus)") }
+  return data
+}

@@ -29,13 +29,11 @@ extension CaseStore {
   /// 1. the case is read in one transaction and the profile's rules applied;
   /// 2. the confidentiality lint reads exactly what will go out (platform and police profiles), and
   ///    any finding not allowed stops the export (``lintGate(_:)``);
-  /// 3. `bundle.xml` is written, signed with the store's key, and validated against the XSD; an
+  /// 3. `report.html` is rendered from the bundle with our XSLT; `bundle.xml` is written, signed with the store's key, and validated against the XSD; an
   ///    invalid bundle is a bug and fails the export;
   /// 4. the package is written to a temporary file beside `url` and renamed into place, so a
   ///    failed export leaves nothing behind. An existing file is replaced only with `overwrite`.
-  public func exportBundle(
-    _ request: ExportRequest, to url: URL, overwrite: Bool = false, render: ((Data) throws -> Data)? = nil
-  ) throws -> ExportResult {
+  public func exportBundle(_ request: ExportRequest, to url: URL, overwrite: Bool = false) throws -> ExportResult {
     if !overwrite, FileManager.default.fileExists(atPath: url.path) {
       throw CasefileError(.notAllowed, "\(url.path) exists; choose another name, or pass --force to replace it", location: .init(file: url.path))
     }
@@ -69,10 +67,9 @@ extension CaseStore {
         selection, createdAt: createdAt, keyFingerprint: key.publicKey.fingerprint,
         allowedFindings: request.allowedFindings.sorted(), manifest: manifest)
     }
-    if let render {
-      // The report is rendered from the bundle as it stands without the report's own entry.
-      add(BundlePackage.report, try render(try document()))
-    }
+    // The report is rendered from the bundle as it stands without the report's own entry; the
+    // final manifest then lists it with its digest.
+    add(BundlePackage.report, try BundleReport.render(try document(), location: .init(file: BundlePackage.report)))
     let tree = try XMLTree.parseXML(try document(), location: .init(file: BundlePackage.bundle))
     try XMLSignature.sign(tree, privateKeyPEM: key.privateKeyPEM, keyName: key.publicKey.fingerprint)
     try BundleSchema.validate(tree, location: .init(file: BundlePackage.bundle))

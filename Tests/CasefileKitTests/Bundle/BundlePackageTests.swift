@@ -29,7 +29,7 @@ import Testing
     let paths = (FileManager.default.enumerator(atPath: dir.path)?.allObjects as? [String] ?? []).sorted()
     try writeArchive(url, .zip, try paths.compactMap { path in
       var isFolder: ObjCBool = false
-      FileManager.default.fileExists(atPath: dir.appendingPathComponent(path).path, isDirectory: &isFolder)
+      _ = FileManager.default.fileExists(atPath: dir.appendingPathComponent(path).path, isDirectory: &isFolder)
       return isFolder.boolValue ? nil : .file(path, try Data(contentsOf: dir.appendingPathComponent(path)))
     })
   }
@@ -53,10 +53,12 @@ import Testing
     #expect(result.items == 3 && result.attachments == 1)
     let (report, _) = try BundleVerifier.verify(url, pin: .fingerprint(c.key.publicKey.fingerprint))
     #expect(report.signerProven && report.items == 3 && report.caseRef == c.ref)
-    #expect(report.files == 4)  // the attachment, signer.pem, the schema and VERIFY.txt
+    #expect(report.files == 5)  // the attachment, signer.pem, the schema, VERIFY.txt and report.html
     let dir = try unzip(url, in: folder)
     let verifyText = try String(contentsOf: dir.appendingPathComponent("VERIFY.txt"), encoding: .utf8)
     #expect(verifyText.contains(c.key.publicKey.fingerprint))
+    let html = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
+    #expect(html.contains("Content-Security-Policy") && !html.contains("<script"))
     for (check, status) in try recipientChecks(dir, fingerprint: c.key.publicKey.fingerprint) {
       #expect(status == 0, "\(check)")
     }

@@ -247,7 +247,8 @@ import Testing
     #expect(images.count == 1 && images.allSatisfy { $0.hasPrefix("attachments/") })
 
     let platform = folder.url("platform.zip")
-    _ = try c.t.store.exportBundle(ExportRequest(caseRef: c.ref, profile: .platform, platform: .x), to: platform)
+    _ = try c.t.store.exportBundle(
+      ExportRequest(caseRef: c.ref, profile: .platform, platform: .x, redactions: ["(?i)my patient"]), to: platform)
     let shared = String(
       decoding: try BundleReport.render(BundleVerifier.verify(platform, pin: .none).tree.serialized(), location: here),
       as: UTF8.self)
