@@ -7,7 +7,8 @@
 # what is due and an fsck of the store. A second, threat case shows the police branch. Then the
 # platforms' own exports in examples/exports (an SMS backup, a Facebook download, a WhatsApp
 # chat and an X archive) are scanned, and only one abuser's messages are imported from all four
-# into one case, with their media and provenance.
+# into one case, with their media and provenance. Finally the first case goes out as signed
+# evidence packages, for Instagram and for the indemnifier, and both are verified.
 #
 # Everything here is synthetic: the doctor, the accounts, the numbers and the messages are invented.
 # Run it from anywhere:  ./examples/demo.sh
@@ -138,6 +139,27 @@ casefile scan "$x_archive" --contains everyone
 casefile import "$x_archive" --case "$case3" --from 1590000000000000321
 casefile case show "$case3"
 
+section "Send the evidence on: a signed package for Instagram, and the case file for the indemnifier"
+# One signing key per store; its fingerprint goes to recipients by another channel.
+casefile keys init
+fingerprint="$("$casefile_bin" keys show --json | sed -n 's/.*"fingerprint" *: *"\([0-9a-f]*\)".*/\1/p')"
+# What would stop a platform export (wording that could reveal a patient relationship), first.
+casefile lint --case "$case1" --for platform
+casefile export --case "$case1" --for platform --out "$workdir/$case1-instagram.zip"
+casefile export --case "$case1" --for indemnifier --out "$workdir/$case1-indemnifier.zip"
+casefile verify "$workdir/$case1-instagram.zip" --fingerprint "$fingerprint"
+casefile verify "$workdir/$case1-indemnifier.zip" --fingerprint "$fingerprint"
+# Text to paste into Instagram's report form, and the request for advice.
+casefile draft report --case "$case1" --platform instagram
+casefile draft indemnifier --case "$case1" --bundle "$workdir/$case1-indemnifier.zip"
+cat <<EOF
+
+A recipient without casefile unzips the package and runs, as its VERIFY.txt says:
+  xmllint --noout --nonet --schema schema/casefile-bundle-1.xsd bundle.xml
+  xmlsec1 --verify --enabled-key-data key-name --enabled-reference-uris empty \\
+    --pubkey-pem:$fingerprint signer.pem bundle.xml
+EOF
+
 section "The doctor's own view of the first case (message texts and private notes included)"
 casefile case show "$case1"
 
@@ -161,6 +183,7 @@ Database:         $CASEFILE_STORE/casefile.sqlite  (SQLite, WAL mode)
 Attachments:      $CASEFILE_STORE/blobs/<first 2 hex digits>/<sha256>, here:
 $(find "$CASEFILE_STORE/blobs" -path "$CASEFILE_STORE/blobs/tmp" -prune -o -type f -print | sort | sed 's/^/                  /')
 Backup copy:      $workdir/backup
+Packages:         $workdir/$case1-instagram.zip and $workdir/$case1-indemnifier.zip
 To look around:   export CASEFILE_STORE='$CASEFILE_STORE' TZ=$TZ; $casefile_bin case list
 Everything above is synthetic. To remove it:
   rm -rf '$workdir'

@@ -27,8 +27,9 @@ final class ArchiveWriter {
 
   deinit { archive_write_free(handle) }
 
-  /// Adds one file whose bytes `produce` hands over in chunks; `size` must be exact.
-  func add(_ path: String, size: Int, produce: ((Data) throws -> Void) throws -> Void) throws {
+  /// Adds one file whose bytes `produce` hands over in chunks; `size` must be exact. `compress`
+  /// deflates it; media that are compressed already (photos, videos) are better stored as they are.
+  func add(_ path: String, size: Int, compress: Bool = true, produce: ((Data) throws -> Void) throws -> Void) throws {
     guard let entry = archive_entry_new() else { throw CasefileError(.internalError, "libarchive could not make an entry") }
     defer { archive_entry_free(entry) }
     try withUTF8Locale {
@@ -37,6 +38,9 @@ final class ArchiveWriter {
       archive_entry_set_perm(entry, 0o644)
       archive_entry_set_size(entry, Int64(size))
       archive_entry_set_mtime(entry, modified, 0)
+      try check(
+        compress ? archive_write_zip_set_compression_deflate(handle) : archive_write_zip_set_compression_store(handle),
+        "choose the compression of \(path)")
       try check(archive_write_header(handle, entry), "write the header of \(path)")
     }
     var written = 0
@@ -51,8 +55,8 @@ final class ArchiveWriter {
   }
 
   /// Adds one file from memory.
-  func add(_ path: String, data: Data) throws {
-    try add(path, size: data.count) { write in try write(data) }
+  func add(_ path: String, data: Data, compress: Bool = true) throws {
+    try add(path, size: data.count, compress: compress) { write in try write(data) }
   }
 
   /// Finishes the archive: its central directory is written here.

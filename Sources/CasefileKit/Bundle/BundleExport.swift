@@ -82,8 +82,9 @@ extension CaseStore {
     try writer.add(BundlePackage.bundle, data: bundle)
     for file in files { try writer.add(file.path, data: file.data) }
     for path in attachments.keys.sorted() {
-      // Every read of a blob checks its hash.
-      try writer.add(path, data: try blobs.read(attachments[path]!.sha256))
+      // Every read of a blob checks its hash. Stored, not deflated: media are compressed already,
+      // and a recipient's unpacker should see no expansion at all.
+      try writer.add(path, data: try blobs.read(attachments[path]!.sha256), compress: false)
     }
     try writer.close()
     do {

@@ -76,7 +76,7 @@ extension CaseStore {
     if !authors.isEmpty { lines.append("Account\(authors.count == 1 ? "" : "s") responsible: \(authors.joined(separator: ", "))") }
     lines.append("")
     for item in selection.items {
-      var line = "- \(item.record.occurredAt) UTC, \(item.record.kind.rawValue)"
+      var line = "- \(Self.minute(item.record.occurredAt)) UTC, \(item.record.kind.rawValue)"
       if let author = item.record.authorRef.flatMap({ handles[$0] }) { line += " from \(author)" }
       if let url = item.record.url {
         line += ": \(url)"
@@ -89,9 +89,12 @@ extension CaseStore {
       lines += ["", "An earlier report of mine has the reference \(reference)."]
     }
     lines += ["", "I have kept the original messages and screenshots and can send a signed evidence file if you need it."]
-    let text = lines.joined(separator: "\n")
-    try Self.lintDraft(text, linter: try ConfidentialityLint(customPhrases: try lintPhrases(), today: CalendarDay.on(clock.now(), in: zone)))
-    return text
+    // What the draft takes from the case (handles, links, ids, the reference) is linted; its own
+    // wording and its times are casefile's.
+    var pieces = authors + selection.items.compactMap(\.record.url) + selection.items.compactMap(\.platformMessageID)
+    pieces += selection.steps.compactMap { $0.details["reference"] }
+    try Self.lintDraft(pieces, linter: try ConfidentialityLint(customPhrases: try lintPhrases(), today: CalendarDay.on(clock.now(), in: zone)))
+    return lines.joined(separator: "\n")
   }
 
   /// The request for advice to the indemnifier: membership, a chronology, risk flags, what was
@@ -119,15 +122,20 @@ extension CaseStore {
     lines.append("")
 
     lines.append("Chronology (UTC):")
-    var events: [(String, String)] = received.map { item in
+    // Steps have a day, messages a time: a day's steps come before its messages.
+    var events: [(key: String, when: String, what: String)] = received.map { item in
       let author = item.record.authorHandle.map { " from \($0)" } ?? ""
-      return (item.record.occurredAt, "\(item.record.platform.rawValue) \(item.record.kind.rawValue)\(author) (\(item.record.ref))")
+      return (
+        item.record.occurredAt, Self.minute(item.record.occurredAt),
+        "\(item.record.platform.rawValue) \(item.record.kind.rawValue)\(author) (\(item.record.ref))"
+      )
     }
     for step in content.steps where step.retractedBy == nil && step.kind != "retraction" {
-      events.append((step.on.description + "T00:00:00.000Z", "step: \(step.kind)" + (step.details["platform"].map { " (\($0))" } ?? "")))
+      let what = step.kind == "outcome" ? "report outcome: \(step.details["outcome"] ?? "")" : "step: \(step.kind)"
+      events.append((step.on.description, step.on.description, what + (step.details["platform"].map { " (\($0))" } ?? "")))
     }
-    for (time, what) in events.sorted(by: { $0.0 < $1.0 }) {
-      lines.append("- \(time.prefix(16).replacingOccurrences(of: "T", with: " ")): \(what)")
+    for event in events.sorted(by: { $0.key < $1.key }) {
+      lines.append("- \(event.when): \(event.what)")
     }
     lines.append("")
 
@@ -148,8 +156,13 @@ extension CaseStore {
     return lines.joined(separator: "\n")
   }
 
-  private static func lintDraft(_ text: String, linter: ConfidentialityLint) throws {
-    let findings = linter.lint(text, source: LintSource("draft", .text))
+  /// `2026-11-20T21:30:05.000Z` as `2026-11-20 21:30`.
+  private static func minute(_ utc: String) -> String {
+    String(utc.prefix(16)).replacingOccurrences(of: "T", with: " ")
+  }
+
+  private static func lintDraft(_ pieces: [String], linter: ConfidentialityLint) throws {
+    let findings = pieces.flatMap { linter.lint($0, source: LintSource("draft", .text)) }
     guard findings.isEmpty else {
       throw CasefileError(
         .lintFindings,
