@@ -50,3 +50,19 @@ import Testing
     #expect(advice.contains("Membership number: M-1") && advice.contains(fingerprint))
   }
 }
+
+@Suite struct ExampleBundleTests {
+  static let bundles = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("examples/bundles")
+
+  @Test func theCommittedExamplesVerifyWithTheirFingerprint() throws {
+    let cli = CLI(in: try TempDir())
+    let fingerprint = "90aaa16211d119cf7d83f2a53a1f4e5f6cdf9ef55f21f4a5bbd9f93726ffee1b"
+    for name in ["example-platform-instagram.zip", "example-indemnifier.zip"] {
+      let path = Self.bundles.appendingPathComponent(name).path
+      let report = try cli.json(["verify", path, "--fingerprint", fingerprint, "--json"]) as! [String: Any]
+      #expect(report["signer_proven"] as? Bool == true, "\(name)")
+      #expect(report["items"] as? Int == 3, "\(name)")
+    }
+  }
+}
