@@ -18,6 +18,8 @@ import Testing
 
     let profile = try cli.json(["profile", "show"]) as! [String: Any]
     #expect(Set(profile.keys) == ["name", "registration_number", "indemnifier", "membership_number", "indemnifier_contact", "updated_at"])
+    try cli.ok(["profile", "set", "--contact", "07700 900000"])
+    #expect((try cli.json(["profile", "show"]) as! [String: Any])["contact"] as? String == "07700 900000")
 
     let list = try cli.json(["case", "list"]) as! [[String: Any]]
     #expect(Set(list[0].keys) == ["case", "evidence_count", "last_activity", "next_step"])

@@ -63,6 +63,7 @@ public enum BundleXML {
     try out.start("sender")
     if let name = selection.sender.name { try text(out, "name", name) }
     if let registration = selection.sender.registrationNumber { try text(out, "registrationNumber", registration) }
+    if let contact = selection.sender.contact { try text(out, "contact", contact) }
     if let indemnifier = selection.sender.indemnifier {
       try out.start("indemnifier")
       try text(out, "organisation", indemnifier.organisation)

@@ -88,6 +88,7 @@ public struct BundleSelection: Sendable {
   public struct Sender: Sendable {
     public var name: String?
     public var registrationNumber: String?
+    public var contact: String?
     public var indemnifier: (organisation: String, membershipNumber: String?, contact: String?)?
   }
 
@@ -176,9 +177,11 @@ extension ExportProfile {
     case .police:
       sender.name = profile.name
       sender.registrationNumber = profile.registrationNumber
+      sender.contact = profile.contact
     case .indemnifier:
       sender.name = profile.name
       sender.registrationNumber = profile.registrationNumber
+      sender.contact = profile.contact
       if let organisation = profile.indemnifier {
         sender.indemnifier = (organisation, profile.membershipNumber, profile.indemnifierContact)
       }

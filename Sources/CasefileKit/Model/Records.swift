@@ -18,17 +18,20 @@ public struct Profile: Sendable, Equatable, Codable {
   public var indemnifier: String?
   public var membershipNumber: String?
   public var indemnifierContact: String?
+  /// How to reach the doctor (a phone number, an email address): for the police.
+  public var contact: String?
   public var updatedAt: String?
 
   public init(
     name: String? = nil, registrationNumber: String? = nil, indemnifier: String? = nil,
-    membershipNumber: String? = nil, indemnifierContact: String? = nil, updatedAt: String? = nil
+    membershipNumber: String? = nil, indemnifierContact: String? = nil, contact: String? = nil, updatedAt: String? = nil
   ) {
     self.name = name
     self.registrationNumber = registrationNumber
     self.indemnifier = indemnifier
     self.membershipNumber = membershipNumber
     self.indemnifierContact = indemnifierContact
+    self.contact = contact
     self.updatedAt = updatedAt
   }
 }

@@ -23,6 +23,7 @@ extension CaseStore {
         ("indemnifier", merge(changes.indemnifier, current.indemnifier)),
         ("membership_number", merge(changes.membershipNumber, current.membershipNumber)),
         ("indemnifier_contact", merge(changes.indemnifierContact, current.indemnifierContact)),
+        ("contact", merge(changes.contact, current.contact)),
         ("updated_at", context.at),
       ]
       if try Bool.fetchOne(db, sql: "SELECT 1 FROM profile WHERE id = 1") == true {
@@ -38,7 +39,7 @@ extension CaseStore {
     guard let row = try Row.fetchOne(db, sql: "SELECT * FROM profile WHERE id = 1") else { return Profile() }
     return Profile(
       name: row["name"], registrationNumber: row["registration_number"], indemnifier: row["indemnifier"],
-      membershipNumber: row["membership_number"], indemnifierContact: row["indemnifier_contact"],
+      membershipNumber: row["membership_number"], indemnifierContact: row["indemnifier_contact"], contact: row["contact"],
       updatedAt: row["updated_at"])
   }
 

@@ -206,6 +206,10 @@ enum Schema {
       // the warning that says so (threats.md: "the raw file is kept").
       try db.execute(sql: "ALTER TABLE import_warnings ADD COLUMN raw_sha256 TEXT REFERENCES blobs(sha256)")
     }
+    migrator.registerMigration("v4-profile-contact") { db in
+      // How the police can reach the doctor: written into police and indemnifier bundles.
+      try db.execute(sql: "ALTER TABLE profile ADD COLUMN contact TEXT")
+    }
     return migrator
   }
 }

@@ -12,9 +12,10 @@ struct ProfileSet: ParsableCommand {
   @Option(help: "Your membership number with the indemnifier.") var membership: String?
   @Option(name: .customLong("indemnifier-contact"), help: "The indemnifier's advice line or email.")
   var indemnifierContact: String?
+  @Option(help: "How to reach you (a phone number or email address): written into police bundles.") var contact: String?
 
   func validate() throws {
-    if [name, registration, indemnifier, membership, indemnifierContact].allSatisfy({ $0 == nil }) {
+    if [name, registration, indemnifier, membership, indemnifierContact, contact].allSatisfy({ $0 == nil }) {
       throw ValidationError("give at least one field to set")
     }
   }
@@ -23,7 +24,7 @@ struct ProfileSet: ParsableCommand {
     let store = try storeOptions.open()
     try store.setProfile(CasefileKit.Profile(
       name: name, registrationNumber: registration, indemnifier: indemnifier, membershipNumber: membership,
-      indemnifierContact: indemnifierContact))
+      indemnifierContact: indemnifierContact, contact: contact))
     print("Profile updated.")
   }
 }

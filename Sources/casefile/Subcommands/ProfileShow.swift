@@ -13,7 +13,7 @@ struct ProfileShow: ParsableCommand {
     for (label, value) in [
       ("Name", profile.name), ("Registration number", profile.registrationNumber),
       ("Indemnifier", profile.indemnifier), ("Membership number", profile.membershipNumber),
-      ("Indemnifier contact", profile.indemnifierContact),
+      ("Indemnifier contact", profile.indemnifierContact), ("Contact", profile.contact),
     ] {
       print("\(label):".padding(toLength: 22, withPad: " ", startingAt: 0) + (value ?? "(not set)"))
     }

@@ -31,7 +31,8 @@ struct BundleCase {
     _ = try store.recordStep(caseRef: ref, .report(platform: .x, reference: "X-REPORT-0001", policy: "abuse", channel: .inApp))
     _ = try store.recordStep(caseRef: ref, .indemnifier(organisation: "Example Defence", reference: "MD-1", spokeTo: nil, advice: "Do not reply"))
     _ = try store.setProfile(Profile(
-      name: "Dr A Example", registrationNumber: "7654321", indemnifier: "Example Defence", membershipNumber: "M-42"))
+      name: "Dr A Example", registrationNumber: "7654321", indemnifier: "Example Defence", membershipNumber: "M-42",
+      contact: "07700 900999"))
     key = try SigningKey.create(in: store.location)
   }
 }

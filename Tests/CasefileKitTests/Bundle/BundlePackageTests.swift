@@ -114,7 +114,7 @@ import Testing
     #expect(result.items == 2)
     let (_, tree) = try BundleVerifier.verify(url, pin: .fingerprint(c.key.publicKey.fingerprint))
     let xml = String(decoding: try tree.serialized(), as: UTF8.self)
-    for secret in ["Private:", "patient flagged", "7654321", "M-42", "Example Defence", "Dr A Example", "+447700900123", "Not replying", "Do not reply"] {
+    for secret in ["Private:", "patient flagged", "7654321", "M-42", "Example Defence", "Dr A Example", "+447700900123", "Not replying", "Do not reply", "07700 900999"] {
       #expect(!xml.contains(secret), "\(secret)")
     }
     #expect(xml.contains("X-REPORT-0001"))
@@ -149,5 +149,26 @@ import Testing
     #expect(try SigningKey.load(from: StoreLocation(directory: backup)).publicKey == c.key.publicKey)
     let copied = try FileManager.default.attributesOfItem(atPath: SigningKey.Files(store: StoreLocation(directory: backup)).privateKey.path)
     #expect(copied[.posixPermissions] as? Int == 0o600)
+  }
+}
+
+@Suite struct PoliceProfileTests {
+  @Test func thePoliceGetTheEvidenceTheStepsAndTheDoctorsContactButNotTheConfidentialPartsUnlessAsked() throws {
+    let c = try BundleCase()
+    let folder = try TempFolder()
+    let plain = folder.url("police.zip")
+    let result = try c.t.store.exportBundle(
+      ExportRequest(caseRef: c.ref, profile: .police, allowedFindings: ["E-2/text/phrase:my-patient"]), to: plain)
+    #expect(result.items == 3 && result.warnings == ["allowed lint finding E-2/text/phrase:my-patient"])
+    let xml = String(decoding: try BundleVerifier.verify(plain, pin: .none).tree.serialized(), as: UTF8.self)
+    #expect(xml.contains("07700 900999") && xml.contains("Dr A Example") && xml.contains("Not replying"))
+    #expect(!xml.contains("Private:") && !xml.contains("<patient") && !xml.contains("Do not reply") && !xml.contains("M-42"))
+    let full = folder.url("police-full.zip")
+    let confidential = try c.t.store.exportBundle(
+      ExportRequest(caseRef: c.ref, profile: .police, includeConfidential: true, allowedFindings: ["E-2/text/phrase:my-patient"]),
+      to: full)
+    #expect(confidential.warnings.contains { $0.contains("--include-confidential") })
+    let withNotes = String(decoding: try BundleVerifier.verify(full, pin: .none).tree.serialized(), as: UTF8.self)
+    #expect(withNotes.contains("Private:") && withNotes.contains("<patient flagged=\"true\"/>") && withNotes.contains("Do not reply"))
   }
 }
