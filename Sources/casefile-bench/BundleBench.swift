@@ -9,14 +9,11 @@ struct BundleBench: ParsableCommand {
 
   @Option(help: "Records of the SMS backup imported into the case (one item each).") var messages = 100_000
   @Option(parsing: .upToNextOption, help: "Sizes to run, as multiples of --messages.") var scales: [Int] = [1]
-  @Option(help: "Where to keep generated files and stores.") var work = "/tmp/casefile-bench"
-  @Option(help: "The casefile binary (default: beside this one).") var casefile: String?
+  @OptionGroup var place: BenchPlace
 
   func run() throws {
-    let bin = casefile ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-      .deletingLastPathComponent().appendingPathComponent("casefile").path
-    try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-    print("casefile: \(bin)")
+    let bin = try place.prepare()
+    let work = place.work
     print(String(format: "%-6@ %8@ %11@ %9@ | %24@ | %24@", "scale" as NSString, "items" as NSString, "attachments" as NSString,
       "bundle MB" as NSString, "export --for indemnifier" as NSString, "verify --fingerprint" as NSString))
     for scale in scales {
@@ -25,15 +22,7 @@ struct BundleBench: ParsableCommand {
       if !FileManager.default.fileExists(atPath: file) {
         _ = try GenerateSMS.write(messages: count, to: URL(fileURLWithPath: file), seed: 2026)
       }
-      let store = "\(work)/store-bundle-\(count)"
-      try? FileManager.default.removeItem(atPath: store)
-      var env = ProcessInfo.processInfo.environment
-      env["CASEFILE_STORE"] = store
-      env["TZ"] = "UTC"
-      for step in [["init"], ["keys", "init"], ["case", "open", "Benchmark", "--category", "harassment"]] {
-        guard try measure([bin] + step, environment: env).status == 0 else { throw BenchError("\(step) failed") }
-      }
-      let caseRef = "C-\(Calendar(identifier: .gregorian).component(.year, from: Date()))-0001"
+      let (env, caseRef) = try place.freshStore("store-bundle-\(count)", bin: bin, withKey: true)
       guard try measure([bin, "import", file, "--case", caseRef], environment: env).status == 0 else { throw BenchError("import failed") }
       let package = "\(work)/bundle-\(count).zip"
       try? FileManager.default.removeItem(atPath: package)

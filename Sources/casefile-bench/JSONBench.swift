@@ -11,14 +11,11 @@ struct JSONBench: ParsableCommand {
 
   @Option(help: "Messages at 1x.") var messages = 1_000_000
   @Option(parsing: .upToNextOption, help: "Sizes to run, as multiples of --messages.") var scales: [Int] = [1]
-  @Option(help: "Where to keep generated files and stores.") var work = "/tmp/casefile-bench"
-  @Option(help: "The casefile binary (default: beside this one).") var casefile: String?
+  @OptionGroup var place: BenchPlace
 
   func run() throws {
-    let bin = casefile ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-      .deletingLastPathComponent().appendingPathComponent("casefile").path
-    try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-    print("casefile: \(bin)")
+    let bin = try place.prepare()
+    let work = place.work
     print("import: --from '\(GenerateTelegram.abuser)' (one chat, about 1/300 of the messages)")
     print(String(format: "%-6@ %10@ %9@ | %20@ | %32@ | %32@", "scale" as NSString, "messages" as NSString, "MB" as NSString,
       "jq empty" as NSString, "casefile scan" as NSString, "casefile import --from" as NSString))
@@ -46,14 +43,7 @@ struct JSONBench: ParsableCommand {
       _ = try measure(["cat", twin])
       let jq = try measure(["jq", "empty", twin])
       let scan = try measure([bin, "scan", file, "--json"])
-      let store = "\(work)/store-telegram-\(count)"
-      try? FileManager.default.removeItem(atPath: store)
-      var env = ProcessInfo.processInfo.environment
-      env["CASEFILE_STORE"] = store
-      env["TZ"] = "UTC"
-      _ = try measure([bin, "init"], environment: env)
-      _ = try measure([bin, "case", "open", "Benchmark", "--category", "harassment"], environment: env)
-      let caseRef = "C-\(Calendar(identifier: .gregorian).component(.year, from: Date()))-0001"
+      let (env, caseRef) = try place.freshStore("store-telegram-\(count)", bin: bin)
       let importRun = try measure([bin, "import", file, "--case", caseRef, "--from", GenerateTelegram.abuser], environment: env)
       for (name, run) in [("scan", scan), ("import", importRun)] where run.status != 0 {
         throw BenchError("\(name) exited with \(run.status) at scale \(scale)")

@@ -1,4 +1,5 @@
 import Foundation
+import ArgumentParser
 
 #if canImport(Glibc)
   import Glibc
@@ -56,4 +57,36 @@ func capture(_ arguments: [String], environment: [String: String]) throws -> Dat
   process.waitUntilExit()
   guard process.terminationStatus == 0 else { throw BenchError("\(arguments[0]) \(arguments[1]) exited with \(process.terminationStatus)") }
   return data
+}
+
+/// Where a benchmark keeps its files, and which casefile it runs; shared by every benchmark.
+struct BenchPlace: ParsableArguments {
+  @Option(help: "Where to keep generated files and stores.") var work = "/tmp/casefile-bench"
+  @Option(help: "The casefile binary (default: beside this one).") var casefile: String?
+
+  /// The casefile binary, the work folder made, both printed.
+  func prepare() throws -> String {
+    let bin = casefile ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+      .deletingLastPathComponent().appendingPathComponent("casefile").path
+    try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+    print("casefile: \(bin)")
+    return bin
+  }
+
+  /// A fresh store's environment: CASEFILE_STORE set, TZ=UTC, the store initialised with one case
+  /// (and a signing key when asked); returns the environment and the case's reference.
+  func freshStore(_ name: String, bin: String, withKey: Bool = false) throws -> (environment: [String: String], caseRef: String) {
+    let store = "\(work)/\(name)"
+    try? FileManager.default.removeItem(atPath: store)
+    var env = ProcessInfo.processInfo.environment
+    env["CASEFILE_STORE"] = store
+    env["TZ"] = "UTC"
+    var steps = [["init"], ["case", "open", "Benchmark", "--category", "harassment"]]
+    if withKey { steps.insert(["keys", "init"], at: 1) }
+    for step in steps {
+      let run = try measure([bin] + step, environment: env)
+      guard run.status == 0 else { throw BenchError("casefile \(step.joined(separator: " ")) exited with \(run.status)") }
+    }
+    return (env, "C-\(Calendar(identifier: .gregorian).component(.year, from: Date()))-0001")
+  }
 }

@@ -10,14 +10,11 @@ struct SMSBench: ParsableCommand {
 
   @Option(help: "Records at 1x.") var messages = 1_000_000
   @Option(parsing: .upToNextOption, help: "Sizes to run, as multiples of --messages (e.g. --scales 1 4).") var scales: [Int] = [1, 4]
-  @Option(help: "Where to keep generated files and stores.") var work = "/tmp/casefile-bench"
-  @Option(help: "The casefile binary (default: beside this one).") var casefile: String?
+  @OptionGroup var place: BenchPlace
 
   func run() throws {
-    let bin = casefile ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-      .deletingLastPathComponent().appendingPathComponent("casefile").path
-    try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-    print("casefile: \(bin)")
+    let bin = try place.prepare()
+    let work = place.work
     print(String(format: "%-6@ %10@ %9@ | %22@ | %30@ | %30@", "scale" as NSString, "records" as NSString, "MB" as NSString,
       "xmllint --stream" as NSString, "casefile scan" as NSString, "casefile import --from" as NSString))
     // The import selects the harassing sender's messages up to where a 1x file ends (on average),
@@ -42,14 +39,7 @@ struct SMSBench: ParsableCommand {
       _ = try measure(["cat", twin])
       let xmllint = try measure(["xmllint", "--stream", "--noout", twin])
       let scan = try measure([bin, "scan", file, "--json"])
-      let store = "\(work)/store-\(count)"
-      try? FileManager.default.removeItem(atPath: store)
-      var env = ProcessInfo.processInfo.environment
-      env["CASEFILE_STORE"] = store
-      env["TZ"] = "UTC"
-      _ = try measure([bin, "init"], environment: env)
-      _ = try measure([bin, "case", "open", "Benchmark", "--category", "harassment"], environment: env)
-      let caseRef = "C-\(Calendar(identifier: .gregorian).component(.year, from: Date()))-0001"
+      let (env, caseRef) = try place.freshStore("store-\(count)", bin: bin)
       let importRun = try measure(
         [bin, "import", file, "--case", caseRef, "--from", GenerateSMS.abuser, "--until", until], environment: env)
       for (name, run) in [("xmllint", xmllint), ("scan", scan), ("import", importRun)] where run.status != 0 {

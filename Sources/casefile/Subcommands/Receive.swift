@@ -13,30 +13,13 @@ struct Receive: ParsableCommand {
 
   @OptionGroup var storeOptions: StoreOptions
   @Argument(help: "The package (.zip).") var package: String
-  @Option(help: "The signer's key fingerprint (64 hex digits), given to you by another channel.") var fingerprint: String?
-  @Option(help: "The signer's public key, a PEM file.") var key: String?
+  @OptionGroup var pinOptions: PinOptions
   @OptionGroup var output: JSONFlag
 
-  func validate() throws {
-    if fingerprint != nil && key != nil { throw ValidationError("give --fingerprint or --key, not both") }
-  }
-
   func run() throws {
-    let pin: BundleVerifier.Pin
-    if let fingerprint {
-      pin = .fingerprint(fingerprint)
-    } else if let key {
-      guard let data = FileManager.default.contents(atPath: key) else {
-        throw CasefileError(.fileNotFound, "cannot read the key file", location: .init(file: key))
-      }
-      pin = .key(try PublicSigningKey(pem: String(decoding: data, as: UTF8.self), location: .init(file: key)))
-    } else {
-      pin = .none
-    }
+    let pin = try pinOptions.pin()
     let result = try storeOptions.open().receive(URL(fileURLWithPath: package), pin: pin)
-    if !result.signerProven {
-      Output.notice("warning: no key was pinned, so who signed this is unproven; pin the sender's fingerprint with --fingerprint")
-    }
+    if !result.signerProven { PinOptions.warnUnproven() }
     if output.json { return try Output.json(result) }
     print("Received \(result.fromCaseRef) (\(result.profile) bundle) as \(result.caseRef)")
     print("  \(result.items) item(s), \(result.attachments) attachment(s), \(result.steps) step(s), \(result.notes) note(s)")

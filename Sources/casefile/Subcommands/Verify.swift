@@ -12,33 +12,16 @@ struct Verify: ParsableCommand {
       """)
 
   @Argument(help: "The package (.zip) to check.") var package: String
-  @Option(help: "The signer's key fingerprint: SHA-256 of their public key, 64 hex digits.") var fingerprint: String?
-  @Option(help: "The signer's public key, a PEM file.") var key: String?
+  @OptionGroup var pinOptions: PinOptions
   @OptionGroup var output: JSONFlag
 
-  func validate() throws {
-    if fingerprint != nil && key != nil { throw ValidationError("give --fingerprint or --key, not both") }
-  }
-
   func run() throws {
-    let pin: BundleVerifier.Pin
-    if let fingerprint {
-      pin = .fingerprint(fingerprint)
-    } else if let key {
-      guard let data = FileManager.default.contents(atPath: key) else {
-        throw CasefileError(.fileNotFound, "cannot read the key file", location: .init(file: key))
-      }
-      pin = .key(try PublicSigningKey(pem: String(decoding: data, as: UTF8.self), location: .init(file: key)))
-    } else {
-      pin = .none
-    }
+    let pin = try pinOptions.pin()
     let (report, _) = try BundleVerifier.verify(URL(fileURLWithPath: package), pin: pin)
     if output.json { return try Output.json(report) }
     print("\(report.file): verified")
     print("  \(report.profile) bundle of \(report.caseRef), made \(report.createdAt), \(report.items) item(s)")
     for check in report.checks { print("  ok: \(check)") }
-    if !report.signerProven {
-      Output.notice("warning: no key was pinned, so who signed this is unproven; pin the sender's fingerprint with --fingerprint")
-    }
+    if !report.signerProven { PinOptions.warnUnproven() }
   }
 }
