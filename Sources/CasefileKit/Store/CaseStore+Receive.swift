@@ -26,17 +26,6 @@ extension CaseStore {
     let bundle = try ReceivedBundle(verified: tree)
     let source = try ExportSource(url: url)
     let packageSha256 = try source.sha256
-    // The attachments' bytes, read again from the package: each is hashed again when stored.
-    let wanted = Set(bundle.items.flatMap { $0.attachments.map(\.path) })
-    var payloads: [String: Data] = [:]
-    try source.walk { entry, stream in
-      guard wanted.contains(entry.path) else { return .next }
-      var stream = stream
-      var data = Data()
-      while let chunk = try stream.read(max: 1 << 20) { data.append(chunk) }
-      payloads[entry.path] = data
-      return .next
-    }
     let year = CalendarDay.on(clock.now(), in: zone).year
 
     return try write { db, context in
@@ -73,7 +62,9 @@ extension CaseStore {
         }
       }
 
-      var attachments = 0
+      // Attachments wait for their files, which one more walk over the package streams into the
+      // blob store (hashed again as they are stored), one at a time.
+      var pending: [String: [(evidenceID: Int64, name: String, mediaType: String, sha256: String)]] = [:]
       for item in bundle.items {
         var details = item.details
         if item.textRedacted { details.append(("received_redacted", "true")) }
@@ -103,20 +94,29 @@ extension CaseStore {
           ])
         }
         for attachment in item.attachments {
-          guard let data = payloads[attachment.path] else {
-            throw CasefileError(.integrity, "the package lost \(attachment.path) after it was verified", location: .init(file: url.path))
-          }
-          let stored = try blobs.put(data: data)
-          try recordBlob(stored, db: db, context: &context)
+          pending[attachment.path, default: []].append((evidenceID, attachment.name, attachment.mediaType, attachment.sha256))
+        }
+      }
+      var attachments = 0
+      try source.walk { entry, stream in
+        guard let wanted = pending.removeValue(forKey: entry.path) else { return .next }
+        var stream = stream
+        let stored = try blobs.put(chunks: { try stream.read(max: BlobStore.chunkSize) })
+        try recordBlob(stored, db: db, context: &context)
+        for attachment in wanted {
           guard stored.sha256 == attachment.sha256 else {
-            throw CasefileError(.integrity, "\(attachment.path) changed after it was verified", location: .init(file: url.path, entry: attachment.path))
+            throw CasefileError(.integrity, "\(entry.path) changed after it was verified", location: .init(file: url.path, entry: entry.path))
           }
           _ = try context.insert(db, "attachments", [
-            ("evidence_id", evidenceID), ("blob_sha256", stored.sha256), ("file_name", attachment.name),
+            ("evidence_id", attachment.evidenceID), ("blob_sha256", stored.sha256), ("file_name", attachment.name),
             ("media_type", attachment.mediaType), ("size", stored.size), ("created_at", context.at),
           ])
           attachments += 1
         }
+        return .next
+      }
+      if let lost = pending.keys.sorted().first {
+        throw CasefileError(.integrity, "the package lost \(lost) after it was verified", location: .init(file: url.path))
       }
 
       var steps: [String: Int64] = [:]
