@@ -160,14 +160,11 @@ public struct MastodonArchiveFormat: ExportFormat {
   /// The text of a post's HTML: each paragraph apart by a blank line, `<br>` a line break.
   static func text(ofHTML html: String?, location: CasefileError.Location, input: FormatInput) throws -> String? {
     guard let html, !html.isEmpty else { return nil }
-    // One element around it all, as the parser adds no <html> or <body> to a fragment.
-    let marked = "<div>" + html.replacingOccurrences(of: "</p><p>", with: "<br><br>") + "</div>"
-    let tree = try XMLTree.parseHTML(Data(marked.utf8), location: location)
+    let tree = try XMLTree.parseHTML(Data(html.utf8), location: location)
     if tree.lossy {
       input.warn("line \(location.line ?? 0): a post's HTML could only be read in part: \(tree.lossyReasons.joined(separator: "; "))")
     }
-    guard let root = tree.root else { return nil }
-    return try HTMLEntry.text(root)
+    return tree.readableText()
   }
 
   /// A top-level string member of the document, read alone.
