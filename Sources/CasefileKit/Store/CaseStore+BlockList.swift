@@ -38,24 +38,27 @@ extension CaseStore {
       db, sql: "SELECT DISTINCT actor_id FROM evidence WHERE case_id = ? AND actor_id IS NOT NULL ORDER BY actor_id",
       arguments: [caseID]
     ).map { try fetchActor(db, id: $0) }
-    // (platform, action) → the matched authors, in actor order, and the list they were found in.
-    var groups: [String: [(actor: ActorRecord, entry: String)]] = [:]
+    // One step per platform and action, naming the matched authors in actor order.
+    struct Group: Hashable, Comparable {
+      var platform: String
+      var action: String
+      static func < (a: Group, b: Group) -> Bool { (a.platform, a.action) < (b.platform, b.action) }
+    }
+    var groups: [Group: [(actor: ActorRecord, entry: String)]] = [:]
     for actor in authors {
       let key = handleKey(actor.handle, platform: actor.platform)
       for action in [BlockAction.block, .mute] {
         guard let account = accounts.first(where: { $0.platform == actor.platform && $0.action == action && matches($0, key: key) })
         else { continue }
-        groups["\(actor.platform.rawValue)\t\(action.rawValue)", default: []].append((actor, account.entry))
+        groups[Group(platform: actor.platform.rawValue, action: action.rawValue), default: []].append((actor, account.entry))
         result.matched.append(.init(actor: actor.ref, handle: actor.handle, action: action.rawValue, entry: account.entry))
       }
     }
     guard !groups.isEmpty else { return result }
     if !dryRun { try Ladder.checkStep(.block, status: caseRecord.status, caseRef: caseRecord.ref) }
     let live = try fetchSteps(db, caseID: caseID).filter { $0.kind == Ladder.Step.block.rawValue && $0.retractedBy == nil }
-    for group in groups.keys.sorted() {
-      let parts = group.split(separator: "\t").map(String.init)
-      let (platform, action) = (parts[0], parts[1])
-      let members = groups[group]!
+    for (group, members) in groups.sorted(by: { $0.key < $1.key }) {
+      let (platform, action) = (group.platform, group.action)
       let refs = members.map(\.actor.ref)
       if let earlier = live.first(where: { step in
         step.details["action"] == action && step.details["platform"] == platform
