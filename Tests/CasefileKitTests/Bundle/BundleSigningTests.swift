@@ -75,6 +75,40 @@ import Testing
         #expect(try xmlsec1(folder, fingerprint: fingerprint, "tampered.xml") != 0, "\(what)")
       }
     }
+    // A moved Signature, a transform casefile never uses, and a DOCTYPE are refused by casefile
+    // before xmlsec sees them.
+    let signatureStart = try #require(original.range(of: "<Signature"))
+    let signatureEnd = try #require(original.range(of: "</Signature>"))
+    let signature = String(original[signatureStart.lowerBound..<signatureEnd.upperBound])
+    let moved = original.replacingOccurrences(of: signature, with: "").replacingOccurrences(of: "<metadata>", with: signature + "<metadata>")
+    let xpath = original.replacingOccurrences(
+      of: "<Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>",
+      with: "<Transform Algorithm=\"http://www.w3.org/TR/1999/REC-xpath-19991116\"><XPath>not(ancestor-or-self::*[local-name()='text'])</XPath></Transform>")
+    let xslt = original.replacingOccurrences(
+      of: "<Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>",
+      with: "<Transform Algorithm=\"http://www.w3.org/TR/1999/REC-xslt-19991116\"/>")
+    for (what, changed, expected) in [
+      ("a moved Signature", moved, "last child"), ("an XPath transform", xpath, "transforms"), ("an XSLT transform", xslt, "transforms"),
+    ] {
+      #expect(changed != original, "\(what) changed nothing")
+      let refused = #expect(throws: CasefileError.self, "\(what)") {
+        try XMLSignature.verify(
+          try XMLTree.parseXML(Data(changed.utf8), location: .init(file: "t.xml")), publicKeyPEM: c.key.publicKey.pem,
+          location: .init(file: "t.xml"))
+      }
+      #expect(refused?.message.contains(expected) == true, "\(what): \(refused?.message ?? "")")
+    }
+    let doctype = original.replacingOccurrences(
+      of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE bundle [<!ENTITY x SYSTEM \"file:///etc/hostname\">]>")
+    #expect(doctype != original)
+    let dtd = #expect(throws: CasefileError.self) { try XMLTree.parseXML(Data(doctype.utf8), location: .init(file: "t.xml")) }
+    #expect(dtd?.code == .xmlDTD)
+    // An element the schema does not know is refused by the schema check.
+    let extra = try XMLTree.parseXML(
+      Data(original.replacingOccurrences(of: "</metadata>", with: "<extra>x</extra></metadata>").utf8), location: .init(file: "t.xml"))
+    let invalid = #expect(throws: CasefileError.self) { try BundleSchema.validate(extra, location: .init(file: "t.xml")) }
+    #expect(invalid?.code == .schemaInvalid)
+    #expect(try xmllint(folder) == 0)
     // A bundle re-signed by someone else, carrying their key in a KeyValue and naming the right
     // fingerprint, fails against the pinned key: with casefile, and with xmlsec1 held to key names.
     let other = try BundleCase()
