@@ -72,4 +72,22 @@ import Testing
     #expect(error?.code == .signatureInvalid)
     #expect(try desk.fingerprint() == before)
   }
+
+  @Test func aPlatformPackageComesInWithoutWhatItLeftOut() throws {
+    let c = try BundleCase()
+    let export = try FormatFixtures.data("sms-backup/sms-20261120.xml")
+    let folder = try TempFolder()
+    try export.write(to: folder.url("sms-20261120.xml"))
+    _ = try FormatFixtures.importExport(c.t.store, c.ref, folder.url("sms-20261120.xml"), filter: ImportFilter(from: ["+447700900123"]))
+    let url = folder.url("sms.zip")
+    _ = try c.t.store.exportBundle(
+      ExportRequest(caseRef: c.ref, profile: .platform, platform: .sms, allowedFindings: []), to: url)
+    let desk = try TestStore()
+    let received = try desk.store.receive(url, pin: .fingerprint(c.key.publicKey.fingerprint))
+    #expect(received.profile == "platform" && received.notes == 0)
+    let detail = try desk.store.caseDetail(received.caseRef)
+    #expect(detail.evidence.allSatisfy { $0.platform == .sms })
+    #expect(detail.actors.allSatisfy { !$0.patientFlag })
+    #expect(try desk.store.fsck().ok)
+  }
 }
