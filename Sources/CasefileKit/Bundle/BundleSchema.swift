@@ -34,7 +34,7 @@ public enum BundleSchema {
     let collector = XMLIssueCollector()
     let box = Unmanaged.passRetained(collector)
     defer { box.release() }
-    xmlSchemaSetValidStructuredErrors(context, parserErrorHandler, box.toOpaque())
+    xmlSchemaSetValidStructuredErrors(context, collectorErrorHandler, box.toOpaque())
     let status = xmlSchemaValidateDoc(context, tree.doc)
     guard status != 0 else { return }
     let problems = collector.issues.prefix(5).map(\.description).joined(separator: "; ")
@@ -59,7 +59,7 @@ private final class ParsedSchema: @unchecked Sendable {
         let context = xmlSchemaNewMemParserCtxt(base, Int32(buffer.count))
       else { return nil }
       defer { xmlSchemaFreeParserCtxt(context) }
-      xmlSchemaSetParserStructuredErrors(context, parserErrorHandler, box.toOpaque())
+      xmlSchemaSetParserStructuredErrors(context, collectorErrorHandler, box.toOpaque())
       return xmlSchemaParse(context)
     }
     guard let parsed else {

@@ -86,6 +86,13 @@ let parserErrorHandler: xmlStructuredErrorFunc = { userData, error in
   Unmanaged<XMLIssueCollector>.fromOpaque(box).takeUnretainedValue().add(error)
 }
 
+/// The C callback where libxml2 passes the user data given with the handler itself (schema
+/// parsing and validation): that user data is the collector.
+let collectorErrorHandler: xmlStructuredErrorFunc = { userData, error in
+  guard let userData, let error else { return }
+  Unmanaged<XMLIssueCollector>.fromOpaque(userData).takeUnretainedValue().add(error)
+}
+
 /// The SAX hook for a DOCTYPE: stop the parser there, before any declaration is read.
 let refuseInternalSubset: internalSubsetSAXFunc = { userData, _, _, _ in
   guard let userData else { return }

@@ -94,11 +94,7 @@ public final class XMLStreamReader {
       throw CasefileError(.internalError, "libxml2 could not make a reader", location: location)
     }
     self.reader = reader
-    let handler: xmlStructuredErrorFunc = { userData, error in
-      guard let userData, let error else { return }
-      Unmanaged<XMLIssueCollector>.fromOpaque(userData).takeUnretainedValue().add(error)
-    }
-    xmlTextReaderSetStructuredErrorHandler(reader, handler, collectorBox.toOpaque())
+    xmlTextReaderSetStructuredErrorHandler(reader, collectorErrorHandler, collectorBox.toOpaque())
   }
 
   deinit {
