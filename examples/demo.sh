@@ -139,6 +139,21 @@ casefile scan "$x_archive" --contains everyone
 casefile import "$x_archive" --case "$case3" --from 1590000000000000321
 casefile case show "$case3"
 
+section "The doctor's own view of the first case (message texts and private notes included)"
+casefile case show "$case1"
+
+section "What is due"
+casefile case list
+casefile due
+# With a shorter wait, the Instagram report (answered only 'pending') is listed too.
+casefile due --days 2
+
+section "Check the store, and back it up safely"
+casefile fsck
+casefile backup "$workdir/backup"
+# The copy is a store of its own; --store points any command at it.
+casefile case list --store "$workdir/backup"
+
 section "Send the evidence on: a signed package for Instagram, and the case file for the indemnifier"
 # One signing key per store; its fingerprint goes to recipients by another channel.
 casefile keys init
@@ -159,21 +174,6 @@ A recipient without casefile unzips the package and runs, as its VERIFY.txt says
   xmlsec1 --verify --enabled-key-data key-name --enabled-reference-uris empty \\
     --pubkey-pem:$fingerprint signer.pem bundle.xml
 EOF
-
-section "The doctor's own view of the first case (message texts and private notes included)"
-casefile case show "$case1"
-
-section "What is due"
-casefile case list
-casefile due
-# With a shorter wait, the Instagram report (answered only 'pending') is listed too.
-casefile due --days 2
-
-section "Check the store, and back it up safely"
-casefile fsck
-casefile backup "$workdir/backup"
-# The copy is a store of its own; --store points any command at it.
-casefile case list --store "$workdir/backup"
 
 cat <<EOF
 
