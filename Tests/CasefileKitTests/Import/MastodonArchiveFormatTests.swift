@@ -9,22 +9,9 @@ import Testing
   func read(
     _ name: String, data: Data? = nil, context: ExportContext = ExportContext()
   ) throws -> (messages: [ImportedMessage], warnings: [String]) {
-    var bytes = try data ?? FormatFixtures.data(Self.folder + name)
-    var out: [ImportedMessage] = []
-    var warnings: [String] = []
-    try withoutActuallyEscaping({ (text: String) in warnings.append(text) }) { warn in
-      let input = FormatInput(
-        entryPath: "archive/\(name)", sourcePath: "/exports/mastodon.zip", sourceZone: TimeZone(identifier: "Europe/Dublin")!,
-        context: context, warn: warn
-      ) { _ in
-        guard !bytes.isEmpty else { return nil }
-        let piece = bytes.prefix(53)
-        bytes = bytes.dropFirst(53)
-        return Data(piece)
-      }
-      try MastodonArchiveFormat().messages(input) { out.append($0) }
-    }
-    return (out, warnings)
+    try FormatFixtures.read(
+      MastodonArchiveFormat(), data ?? FormatFixtures.data(Self.folder + name), entry: "archive/\(name)",
+      source: "/exports/mastodon.zip", chunk: 53, context: context)
   }
 
   @Test func detection() throws {

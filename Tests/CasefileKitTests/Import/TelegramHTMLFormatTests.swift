@@ -15,13 +15,15 @@ enum FormatFixtures {
 
   static func read(
     _ format: any ExportFormat, _ data: Data, entry: String, source: String = "/exports/export.zip", chunk: Int = 97,
-    zone: String = "Europe/Dublin"
+    zone: String = "Europe/Dublin", context: ExportContext = ExportContext()
   ) throws -> (messages: [ImportedMessage], warnings: [String]) {
     var bytes = data[...]
     var out: [ImportedMessage] = []
     var warnings: [String] = []
     try withoutActuallyEscaping({ (text: String) in warnings.append(text) }) { warn in
-      let input = FormatInput(entryPath: entry, sourcePath: source, sourceZone: TimeZone(identifier: zone)!, warn: warn) { _ in
+      let input = FormatInput(
+        entryPath: entry, sourcePath: source, sourceZone: TimeZone(identifier: zone)!, context: context, warn: warn
+      ) { _ in
         guard !bytes.isEmpty else { return nil }
         let piece = bytes.prefix(chunk)
         bytes = bytes.dropFirst(chunk)

@@ -12,23 +12,9 @@ import Testing
   func read(
     _ name: String, data: Data? = nil, context: ExportContext = ExportContext()
   ) throws -> (messages: [ImportedMessage], warnings: [String]) {
-    let entry = "twitter-2026-11-24/data/\(name)"
-    var bytes = try data ?? FormatFixtures.data(Self.folder + "data/" + name)
-    var out: [ImportedMessage] = []
-    var warnings: [String] = []
-    try withoutActuallyEscaping({ (text: String) in warnings.append(text) }) { warn in
-      let input = FormatInput(
-        entryPath: entry, sourcePath: "/exports/twitter.zip", sourceZone: TimeZone(identifier: "Europe/Dublin")!,
-        context: context, warn: warn
-      ) { _ in
-        guard !bytes.isEmpty else { return nil }
-        let piece = bytes.prefix(61)
-        bytes = bytes.dropFirst(61)
-        return Data(piece)
-      }
-      try XArchiveFormat().messages(input) { out.append($0) }
-    }
-    return (out, warnings)
+    try FormatFixtures.read(
+      XArchiveFormat(), data ?? FormatFixtures.data(Self.folder + "data/" + name), entry: "twitter-2026-11-24/data/\(name)",
+      source: "/exports/twitter.zip", chunk: 61, context: context)
   }
 
   /// The fixture archive as a zip, its entries in the order given (names relative to `data/`).
