@@ -42,13 +42,8 @@ public struct ReceivedBundle: Sendable {
   }
 
   public var profile: String
-  public var caseRef: String
-  public var title: String
-  public var category: CaseCategory
-  public var severity: Severity
-  public var status: CaseStatus
-  public var openedAt: String
-  public var closedAt: String?
+  /// The case as the sender's store had it (its reference is the sender's).
+  public var caseRecord: CaseRecord
   public var actors: [Actor]
   public var items: [Item]
   public var steps: [Step]
@@ -78,14 +73,13 @@ public struct ReceivedBundle: Sendable {
 
     let root = try one("/b:bundle")
     profile = root.attribute("profile") ?? ""
-    caseRef = try one("b:metadata/b:caseRef", from: root).text
     let caseNode = try one("b:case", from: root)
-    title = try text(try one("b:title", from: caseNode))
-    category = try CaseCategory.parse(try one("b:category", from: caseNode).text)
-    severity = try Severity.parse(try one("b:severity", from: caseNode).text)
-    status = try CaseStatus.parse(try one("b:status", from: caseNode).text)
-    openedAt = try one("b:openedAt", from: caseNode).text
-    closedAt = try optional("b:closedAt", from: caseNode)?.text
+    caseRecord = CaseRecord(
+      ref: try one("b:metadata/b:caseRef", from: root).text, title: try text(try one("b:title", from: caseNode)),
+      category: try CaseCategory.parse(try one("b:category", from: caseNode).text),
+      severity: try Severity.parse(try one("b:severity", from: caseNode).text),
+      status: try CaseStatus.parse(try one("b:status", from: caseNode).text),
+      openedAt: try one("b:openedAt", from: caseNode).text, closedAt: try optional("b:closedAt", from: caseNode)?.text)
 
     actors = try tree.nodes("b:actors/b:actor", from: root, namespaces: ns).map { node in
       Actor(

@@ -39,12 +39,13 @@ extension CaseStore {
       {
         throw CasefileError(.notAllowed, "this package was received before, as \(earlier)", location: .init(file: url.path))
       }
+      let received = bundle.caseRecord
       let seq = (try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM cases WHERE year = ?", arguments: [year]) ?? 0) + 1
       let ref = String(format: "C-%04d-%04d", year, seq)
       let caseID = try context.insert(db, "cases", [
-        ("ref", ref), ("year", year), ("seq", seq), ("title", bundle.title), ("category", bundle.category.rawValue),
-        ("severity", bundle.severity.rawValue), ("status", bundle.status.rawValue), ("opened_at", bundle.openedAt),
-        ("closed_at", bundle.closedAt),
+        ("ref", ref), ("year", year), ("seq", seq), ("title", received.title), ("category", received.category.rawValue),
+        ("severity", received.severity.rawValue), ("status", received.status.rawValue), ("opened_at", received.openedAt),
+        ("closed_at", received.closedAt),
       ])
       let importID = try context.insert(db, "imports", [
         ("case_id", caseID), ("source_name", url.path), ("source_kind", "bundle"), ("source_sha256", packageSha256),
@@ -134,7 +135,7 @@ extension CaseStore {
         ])
       }
       return ReceiveResult(
-        caseRef: ref, fromCaseRef: bundle.caseRef, profile: bundle.profile, items: bundle.items.count, attachments: attachments,
+        caseRef: ref, fromCaseRef: received.ref, profile: bundle.profile, items: bundle.items.count, attachments: attachments,
         steps: bundle.steps.count, notes: bundle.notes.count, keyFingerprint: report.keyFingerprint,
         signerProven: report.signerProven)
     }
