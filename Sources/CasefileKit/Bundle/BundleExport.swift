@@ -29,8 +29,9 @@ extension CaseStore {
   /// 1. the case is read in one transaction and the profile's rules applied;
   /// 2. the confidentiality lint reads exactly what will go out (platform and police profiles), and
   ///    any finding not allowed stops the export (``lintGate(_:)``);
-  /// 3. `report.html` is rendered from the bundle with our XSLT; `bundle.xml` is written, signed with the store's key, and validated against the XSD; an
-  ///    invalid bundle is a bug and fails the export;
+  /// 3. `bundle.xml` is written once and parsed; `report.html` is rendered from that tree with our
+  ///    XSLT, the report's entry is added to the manifest, and the tree is signed with the store's
+  ///    key and validated against the XSD; an invalid bundle is a bug and fails the export;
   /// 4. the package is written to a temporary file beside `url` and renamed into place, so a
   ///    failed export leaves nothing behind. An existing file is replaced only with `overwrite`.
   public func exportBundle(_ request: ExportRequest, to url: URL, overwrite: Bool = false) throws -> ExportResult {
@@ -53,27 +54,32 @@ extension CaseStore {
     }
     var manifest = attachments.map { BundleXML.ManifestEntry(path: $0.key, size: Int($0.value.size), sha256: $0.value.sha256) }
     var files: [(path: String, data: Data)] = []
-    func add(_ path: String, _ data: Data) {
+    @discardableResult
+    func add(_ path: String, _ data: Data) -> BundleXML.ManifestEntry {
+      let entry = BundleXML.ManifestEntry(path: path, size: data.count, sha256: Digest.sha256Hex(data))
       files.append((path, data))
-      manifest.append(.init(path: path, size: data.count, sha256: Digest.sha256Hex(data)))
+      manifest.append(entry)
+      return entry
     }
     add(BundlePackage.signerKey, Data(key.publicKey.pem.utf8))
     add(BundlePackage.schema, try BundleSchema.data())
     add(
       BundlePackage.verifyText,
       Data(Self.verifyText(profile: request.profile, createdAt: createdAt, fingerprint: key.publicKey.fingerprint).utf8))
-    func document() throws -> Data {
+    let tree = try XMLTree.parseXML(
       try BundleXML.write(
         selection, createdAt: createdAt, keyFingerprint: key.publicKey.fingerprint,
-        allowedFindings: request.allowedFindings.sorted(), manifest: manifest)
-    }
+        allowedFindings: request.allowedFindings.sorted(), manifest: manifest),
+      location: .init(file: BundlePackage.bundle))
     // The report is rendered from the bundle as it stands without the report's own entry; the
-    // final manifest then lists it with its digest.
-    add(BundlePackage.report, try BundleReport.render(try document(), location: .init(file: BundlePackage.report)))
-    let tree = try XMLTree.parseXML(try document(), location: .init(file: BundlePackage.bundle))
+    // manifest then gets that entry, with the report's digest, before the bundle is signed.
+    let report = add(BundlePackage.report, try BundleReport.render(tree, location: .init(file: BundlePackage.report)))
+    try BundleXML.addManifestEntry(report, to: tree)
     try XMLSignature.sign(tree, privateKeyPEM: key.privateKeyPEM, keyName: key.publicKey.fingerprint)
     try BundleSchema.validate(tree, location: .init(file: BundlePackage.bundle))
     let bundle = try tree.serialized()
+    // The signed tree is done with; freeing it (seconds for a big case) overlaps the zip.
+    BackgroundRelease.release([consume tree])
 
     let folder = url.deletingLastPathComponent()
     let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).partial")

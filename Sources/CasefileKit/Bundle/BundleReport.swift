@@ -19,7 +19,13 @@ public enum BundleReport {
   /// DTD, no entities) and must have the bundle's root element; the stylesheet can read, write
   /// and fetch nothing. The same bundle always gives the same bytes.
   public static func render(_ bundleXML: Data, location: CasefileError.Location) throws -> Data {
-    let tree = try XMLTree.parseXML(bundleXML, location: location)
+    try render(try XMLTree.parseXML(bundleXML, location: location), location: location)
+  }
+
+  /// Renders a bundle already parsed with casefile's safe XML parse. The tree is only read (and
+  /// given libxml2's document-order index, which speeds up XPath on a tree that no longer changes
+  /// where it has nodes).
+  static func render(_ tree: XMLTree, location: CasefileError.Location) throws -> Data {
     guard let root = tree.root, root.name == "bundle", root.namespaceURI == BundleXML.namespace else {
       throw CasefileError(
         .badValue, "not an evidence bundle: the root element is not 'bundle' in \(BundleXML.namespace)", location: location)
@@ -41,7 +47,12 @@ public enum BundleReport {
     let messages = XSLTMessages()
     let compiled = try XSLTStylesheet(stylesheet, messages: messages, location: stylesheetLocation)
     let run = try XSLTRun(stylesheet: compiled, document: tree, messages: messages, location: location)
-    return try run.output(location: location)
+    let (html, result) = try run.output(location: location)
+    // The result tree and the transform context (which holds the stylesheet, the messages and
+    // the key tables) are big and of no further use: they are freed off this thread. The source
+    // tree stays the caller's; the run only drops its reference to it.
+    BackgroundRelease.release([consume result, consume run])
+    return html
   }
 
   /// Where a stylesheet error is reported: the resource, by name.

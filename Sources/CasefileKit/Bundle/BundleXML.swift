@@ -1,3 +1,4 @@
+import CLibXML2
 import Foundation
 
 /// Writes `bundle.xml` (format version 1, `urn:casefile:bundle:1`) from a selection, streaming
@@ -233,5 +234,66 @@ public enum BundleXML {
       try out.attribute("encoding", "base64")
       try out.text(Data(value.utf8).base64EncodedString())
     }
+  }
+}
+
+extension BundleXML {
+  /// Adds one file to the manifest of a parsed, unsigned bundle, where ``write(_:createdAt:keyFingerprint:allowedFindings:manifest:)``
+  /// would have put it: in path order, on a line of its own with the writer's indentation, so the
+  /// document is the same as if it had been written with the entry (and `VERIFY.txt`'s `sed` still
+  /// sees one `<file>` per line). The export renders the report from the bundle without the
+  /// report's entry, then adds that entry here instead of writing and parsing the bundle twice.
+  static func addManifestEntry(_ entry: ManifestEntry, to tree: XMLTree) throws {
+    let problem = CasefileError(.internalError, "the bundle has no manifest to add \(entry.path) to", location: .init(file: BundlePackage.bundle))
+    guard let root = xmlDocGetRootElement(tree.doc), let manifest = elementChild(of: root, named: "manifest") else { throw problem }
+    guard let element = xmlNewDocNode(tree.doc, manifest.pointee.ns, "file", nil) else { throw problem }
+    for (name, value) in [("path", entry.path), ("size", String(entry.size)), ("sha256", entry.sha256)] {
+      guard xmlNewProp(element, name, value) != nil else {
+        xmlFreeNode(element)
+        throw problem
+      }
+    }
+    func indentation(_ text: String) throws -> xmlNodePtr {
+      guard let node = xmlNewDocText(tree.doc, text) else { throw problem }
+      return node
+    }
+    // The first file that sorts after the new one, or else the text before </manifest>.
+    var next = manifest.pointee.children
+    while let node = next {
+      if node.pointee.type == XML_ELEMENT_NODE, let path = xmlGetProp(node, "path") {
+        let existing = String(cString: path)
+        cxml_free(path)
+        if existing > entry.path { break }
+      }
+      next = node.pointee.next
+    }
+    if let before = next, before.pointee.type == XML_ELEMENT_NODE {
+      // "\n    " <new/> "\n    " <before/>
+      xmlAddPrevSibling(before, element)
+      xmlAddPrevSibling(before, try indentation("\n    "))
+    } else if let last = manifest.pointee.last, last.pointee.type == XML_TEXT_NODE {
+      // <last/> "\n    " <new/> "\n  " </manifest>. The element goes in first: a text node added
+      // beside another text node would be merged into it.
+      xmlAddPrevSibling(last, element)
+      xmlAddPrevSibling(element, try indentation("\n    "))
+    } else {
+      xmlAddChild(manifest, try indentation("\n    "))
+      xmlAddChild(manifest, element)
+      xmlAddChild(manifest, try indentation("\n  "))
+    }
+  }
+
+  /// The first child element of `parent` with a local name, in the bundle's namespace.
+  private static func elementChild(of parent: xmlNodePtr, named name: String) -> xmlNodePtr? {
+    var next = parent.pointee.children
+    while let node = next {
+      if node.pointee.type == XML_ELEMENT_NODE, String(cString: node.pointee.name) == name,
+        let ns = node.pointee.ns, let href = ns.pointee.href, String(cString: href) == namespace
+      {
+        return node
+      }
+      next = node.pointee.next
+    }
+    return nil
   }
 }

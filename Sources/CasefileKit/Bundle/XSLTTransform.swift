@@ -176,9 +176,13 @@ final class XSLTRun {
   /// Applies the stylesheet and serialises the result as its `xsl:output` says. Fails when
   /// libxslt gives no result, stops in error, or reports anything at all: a report is complete or
   /// it is not made.
-  func output(location: CasefileError.Location) throws -> Data {
+  /// Returns the bytes and the result tree, which the caller frees (see ``BundleReport``).
+  func output(location: CasefileError.Location) throws -> (Data, XMLTree) {
     let saved = cxslt_capture_thread_errors(messages.sink)
     defer { cxslt_restore_thread_errors(saved) }
+    // The document-order index libxml2 keeps in each element (xsltproc sets it too): without it,
+    // putting a node set in document order walks sibling lists, which is slow on 100k items.
+    _ = xmlXPathOrderDocElems(document.doc)
     let result = xsltApplyStylesheetUser(stylesheet.pointer, document.doc, nil, nil, nil, context)
     // The result is a document like any other; the tree frees it.
     let tree = result.map { XMLTree(doc: $0, issues: [], lossy: false, lossyReasons: []) }
@@ -191,8 +195,8 @@ final class XSLTRun {
       if let buffer { cxml_free(buffer) }
       throw CasefileError(.reportFailed, XSLTStylesheet.describe("the result could not be written", messages), location: location)
     }
-    guard let buffer else { return Data() }
+    guard let buffer else { return (Data(), tree) }
     defer { cxml_free(buffer) }
-    return Data(bytes: buffer, count: Int(length))
+    return (Data(bytes: buffer, count: Int(length)), tree)
   }
 }
