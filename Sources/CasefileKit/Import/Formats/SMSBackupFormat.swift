@@ -33,6 +33,8 @@ public struct SMSBackupFormat: ExportFormat {
     var repair = SurrogateRepair()
     var repairFinished = false
     let location = input.location
+    // Records whose bytes are UTF-8 in a file that declares a single-byte encoding.
+    var misdeclared: (encoding: String, first: Int, count: Int)?
     try ParsePipeline.run(
       read: {
         guard let chunk = try input.read(1 << 16) else {
@@ -52,9 +54,29 @@ public struct SMSBackupFormat: ExportFormat {
             here.line = record.line
             throw CasefileError(.internalError, "the record's raw bytes could not be located", location: here)
           }
+          if let encoding = record.encoding, Self.isSingleByte(encoding), Self.looksLikeUTF8(fragment.bytes) {
+            misdeclared = (encoding, misdeclared?.first ?? record.line ?? 0, (misdeclared?.count ?? 0) + 1)
+          }
           try finish(record, fragment: fragment, input: input, emit: emit)
         }
       })
+    if let misdeclared {
+      input.warn(
+        "line \(misdeclared.first): the file declares \(misdeclared.encoding), but \(misdeclared.count) record\(misdeclared.count == 1 ? " holds" : "s hold") UTF-8 byte sequences; their text was read as \(misdeclared.encoding), as declared, and may show two characters for one (\u{C3}\u{A9} for \u{E9}); the raw fragments keep the bytes exactly")
+    }
+  }
+
+  /// Whether a declared encoding gives one character per byte (ISO-8859-n, Latin-1, Windows code
+  /// pages), so that UTF-8 bytes in it are read as two or three characters each.
+  static func isSingleByte(_ encoding: String) -> Bool {
+    let name = encoding.uppercased()
+    return name.hasPrefix("ISO-8859") || name.hasPrefix("ISO8859") || name.hasPrefix("LATIN") || name.hasPrefix("WINDOWS-125")
+      || name.hasPrefix("CP125") || name == "US-ASCII" || name == "ASCII"
+  }
+
+  /// Bytes that hold at least one non-ASCII byte and are valid UTF-8 throughout.
+  static func looksLikeUTF8(_ bytes: Data) -> Bool {
+    bytes.contains { $0 >= 0x80 } && String(validating: bytes, as: UTF8.self) != nil
   }
 
   /// Reads the records of a file with libxml2's push parser, in batches, checking the root.

@@ -138,9 +138,13 @@ public struct WhatsAppChatFormat: ExportFormat {
       try emit(built)
     }
 
+    // Lines that are not UTF-8: their text is read with U+FFFD in place of the bad bytes, which
+    // the raw fragments keep exactly; the import says so.
+    var notUTF8: [Int] = []
     for (index, range) in lines.enumerated() {
       let line = bytes[range]
       let number = index + 1
+      if String(validating: line, as: UTF8.self) == nil { notUTF8.append(number) }
       if let header = Self.header(line) {
         try finish()
         var location = input.location
@@ -155,6 +159,10 @@ public struct WhatsAppChatFormat: ExportFormat {
       }
     }
     try finish()
+    if let first = notUTF8.first {
+      input.warn(
+        "line \(first): \(notUTF8.count) line\(notUTF8.count == 1 ? " is" : "s are") not valid UTF-8; the text shows U+FFFD for the bad bytes, and the raw fragments keep them exactly")
+    }
     if let first = orphans.first {
       input.warn(
         "line \(first): \(orphans.count) line\(orphans.count == 1 ? "" : "s") before the first message header belong to no message and were skipped")

@@ -64,7 +64,10 @@ enum MetaJSON {
 
   /// Whether the document is an object with a `messages` array (an empty one is fine).
   private static func topLevelHasMessages(_ data: Data, location: CasefileError.Location) throws -> Bool {
-    try !JSONFragments.ranges(in: data, at: [.key("messages")], location: location).isEmpty
+    // A "messages" that is a number, a string or an object is a damaged file, not an empty thread.
+    try JSONFragments.ranges(in: data, at: [.key("messages")], location: location).contains { range in
+      data[data.startIndex + range.lowerBound] == UInt8(ascii: "[")
+    }
   }
 
   static func message(
