@@ -109,6 +109,13 @@ public final class CaseStore: Sendable {
           throw CasefileError(.internalError, "SQLite refused synchronous=FULL")
         }
       }
+      // A store from a newer casefile has migrations this one does not know: writing to it
+      // with this version's idea of the tables could break what the newer one relies on.
+      if try queue.read({ try Schema.migrator.hasBeenSuperseded($0) }) {
+        throw CasefileError(
+          .storeTooNew, "this store was upgraded by a newer casefile than \(CasefileVersion.current); use that version (nothing was changed)",
+          location: .init(file: location.databaseURL.path))
+      }
       try Schema.migrator.migrate(queue)
       chmod(location.databaseURL.path, 0o600)
       return queue

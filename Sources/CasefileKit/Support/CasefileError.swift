@@ -30,6 +30,9 @@ public struct CasefileError: Error, Sendable, Equatable, CustomStringConvertible
     public static let io = Code("io", .io)
     public static let storeNotWritable = Code("store-not-writable", .io)
     public static let storeBusy = Code("store-busy", .busy)
+    /// The store was made or upgraded by a newer casefile: this one would write to tables it does
+    /// not know, so it opens nothing.
+    public static let storeTooNew = Code("store-too-new", .io)
     public static let database = Code("database", .io)
     public static let integrity = Code("integrity", .integrity)
     public static let internalError = Code("internal", .internalError)
