@@ -246,16 +246,14 @@ extension BundleXML {
   static func addManifestEntry(_ entry: ManifestEntry, to tree: XMLTree) throws {
     let problem = CasefileError(.internalError, "the bundle has no manifest to add \(entry.path) to", location: .init(file: BundlePackage.bundle))
     guard let root = xmlDocGetRootElement(tree.doc), let manifest = elementChild(of: root, named: "manifest") else { throw problem }
+    // The new nodes, made before any is linked in, so a failure leaves the tree as it was.
     guard let element = xmlNewDocNode(tree.doc, manifest.pointee.ns, "file", nil) else { throw problem }
-    for (name, value) in [("path", entry.path), ("size", String(entry.size)), ("sha256", entry.sha256)] {
-      guard xmlNewProp(element, name, value) != nil else {
-        xmlFreeNode(element)
-        throw problem
-      }
-    }
-    func indentation(_ text: String) throws -> xmlNodePtr {
-      guard let node = xmlNewDocText(tree.doc, text) else { throw problem }
-      return node
+    let line = xmlNewDocText(tree.doc, "\n    ")
+    let close = xmlNewDocText(tree.doc, "\n  ")
+    let attributes = [("path", entry.path), ("size", String(entry.size)), ("sha256", entry.sha256)]
+    guard let line, let close, attributes.allSatisfy({ xmlNewProp(element, $0.0, $0.1) != nil }) else {
+      for node in [element, line, close] { xmlFreeNode(node) }
+      throw problem
     }
     // The first file that sorts after the new one, or else the text before </manifest>.
     var next = manifest.pointee.children
@@ -270,16 +268,18 @@ extension BundleXML {
     if let before = next, before.pointee.type == XML_ELEMENT_NODE {
       // "\n    " <new/> "\n    " <before/>
       xmlAddPrevSibling(before, element)
-      xmlAddPrevSibling(before, try indentation("\n    "))
+      xmlAddPrevSibling(before, line)
+      xmlFreeNode(close)
     } else if let last = manifest.pointee.last, last.pointee.type == XML_TEXT_NODE {
       // <last/> "\n    " <new/> "\n  " </manifest>. The element goes in first: a text node added
-      // beside another text node would be merged into it.
+      // beside another text node would be merged into it (and freed).
       xmlAddPrevSibling(last, element)
-      xmlAddPrevSibling(element, try indentation("\n    "))
+      xmlAddPrevSibling(element, line)
+      xmlFreeNode(close)
     } else {
-      xmlAddChild(manifest, try indentation("\n    "))
+      xmlAddChild(manifest, line)
       xmlAddChild(manifest, element)
-      xmlAddChild(manifest, try indentation("\n  "))
+      xmlAddChild(manifest, close)
     }
   }
 
