@@ -131,11 +131,10 @@ public struct BlobStore: Sendable {
     unlink(path(for: sha256).path)
   }
 
+  /// Creates one folder inside the blob area, never its parents: if the store itself has gone
+  /// (deleted while a command ran), writing fails instead of building a new, empty store there.
   private func createDirectory(_ url: URL) throws {
-    do {
-      try FileManager.default.createDirectory(
-        at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-    } catch {
+    if mkdir(url.path, 0o700) != 0 && errno != EEXIST {
       throw ioError("cannot create a folder in the blob area", url)
     }
   }
