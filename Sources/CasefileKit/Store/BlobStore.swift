@@ -127,8 +127,11 @@ public struct BlobStore: Sendable {
   }
 
   /// Removes a blob file that this process created for a write that then failed.
+  /// Its fan-out folder goes too if that leaves it empty (rmdir refuses a folder that is not).
   func discard(_ sha256: String) {
-    unlink(path(for: sha256).path)
+    let url = path(for: sha256)
+    unlink(url.path)
+    rmdir(url.deletingLastPathComponent().path)
   }
 
   /// Creates one folder inside the blob area, never its parents: if the store itself has gone

@@ -133,11 +133,16 @@ public final class CaseStore: Sendable {
   /// Runs one write transaction. Blob files created during `body` are removed again if it fails,
   /// so a failed command leaves nothing behind.
   ///
-  /// Blobs are written and discarded only while the transaction holds the store's write lock, so
-  /// no other process can come to rely on a file that is then removed. If the COMMIT itself fails,
-  /// the new files stay as unreferenced content-addressed blobs: harmless, unlike a missing one.
+  /// Blobs are written and discarded only while a transaction holds the store's write lock, so
+  /// no other process can come to rely on a file that is then removed. If the COMMIT itself fails
+  /// (a full disk), the new files are removed in a second transaction, under the lock again, unless
+  /// a row names them: the failed COMMIT may have reached the disk after all.
   func write<T>(_ body: (Database, inout WriteContext) throws -> T) throws -> T {
     var context = WriteContext(at: UTCStamp.format(clock.now()))
+    var discarded = false
+    defer {
+      if !discarded && !context.createdBlobs.isEmpty { discardUnreferenced(context.createdBlobs) }
+    }
     do {
       let result = try dbQueue.write { db in
         do {
@@ -146,17 +151,29 @@ public final class CaseStore: Sendable {
           return result
         } catch {
           for sha in context.createdBlobs { blobs.discard(sha) }
+          discarded = true
           throw error
         }
       }
       // Deleted during the COMMIT itself: SQLite committed into the deleted file. Too late to
       // undo, but never report it as stored.
+      discarded = true
       try requireInPlace(committed: true)
       return result
     } catch let error as CasefileError {
       throw error
     } catch {
       throw Self.map(error, location: location)
+    }
+  }
+
+  /// Removes the blob files a failed write created that no row names, holding the write lock.
+  /// Best effort: a file left behind is an unreferenced content-addressed blob, harmless.
+  private func discardUnreferenced(_ created: [String]) {
+    try? dbQueue.write { db in
+      for sha in created where try Bool.fetchOne(db, sql: "SELECT 1 FROM blobs WHERE sha256 = ?", arguments: [sha]) != true {
+        blobs.discard(sha)
+      }
     }
   }
 
