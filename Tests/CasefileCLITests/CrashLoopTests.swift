@@ -42,6 +42,7 @@ import Testing
     let dir = try TempDir()
     var landings: [Landing: Int] = [:]
     var acknowledged = 0
+    var checkedWhole = 0  // acknowledged imports found whole after a kill, summed over the kills
     var stores = 0
     var orphanBlobs = 0
     var leftoverTemporaries = 0
@@ -96,6 +97,7 @@ import Testing
         #expect(held == expected, "round \(round), seed \(seed): \(held) items, not \(expected) or \(expected + Self.messagesPerImport): a partial import")
       }
       landings[landing, default: 0] += 1
+      checkedWhole += expected / Self.messagesPerImport + (landing == .afterExit ? 1 : 0)
       // Every import in the store is whole: each one's provenance rows number its messages.
       let partial = try sqlite(cli, "SELECT COUNT(*) FROM (SELECT import_id FROM provenance GROUP BY import_id HAVING COUNT(*) != \(Self.messagesPerImport))")
       #expect(partial == "0", "round \(round), seed \(seed): an import is not whole")
@@ -116,7 +118,7 @@ import Testing
     }
     let figures = Landing.allCases.map { "\(landings[$0, default: 0]) \($0.rawValue)" }.joined(separator: ", ")
     print(
-      "crash loop: seed \(seed): \(iterations) kills in \(stores) stores: \(figures); \(acknowledged) imports acknowledged before their kill; "
+      "crash loop: seed \(seed): \(iterations) kills in \(stores) stores: \(figures); \(acknowledged) killed imports had been acknowledged, \(checkedWhole) acknowledged imports found whole after the kills; "
         + "\(orphanBlobs) unreferenced blob files and \(leftoverTemporaries) blob temporaries seen after kills; "
         + String(format: "%.1f s", Date().timeIntervalSince(started)))
     // Without kills that land mid-import the loop tested nothing; the delays scale with the
