@@ -64,3 +64,10 @@ let package = Package(
     ),
   ]
 )
+
+// MARK: fault injection for the tests (issue 6, section 3)
+// A C fault-injecting file layer, built as a shared library that the CLI tests load into the
+// `casefile` process with LD_PRELOAD (see Sources/CFaultInject/include/CFaultInject.h). No target
+// depends on it and casefile never links it.
+package.products.append(.library(name: "CasefileFaultInject", type: .dynamic, targets: ["CFaultInject"]))
+package.targets.append(.target(name: "CFaultInject", path: "Sources/CFaultInject"))

@@ -71,7 +71,10 @@ final class ArchiveWriter {
   }
 
   private func failure(_ what: String) -> CasefileError {
-    let detail = archive_error_string(handle).map { String(cString: $0) } ?? "no detail"
+    var detail = archive_error_string(handle).map { String(cString: $0) } ?? "no detail"
+    // libarchive's own text is only "Write error"; the errno says why (a full disk, say).
+    let code = archive_errno(handle)
+    if code > 0 { detail += ": \(String(cString: strerror(code)))" }
     return CasefileError(.io, "could not \(what): \(detail)", location: .init(file: url.path))
   }
 }

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// What `casefile export` wrote.
 public struct ExportResult: Sendable, Codable, Equatable {
   public var file: String
@@ -93,15 +97,15 @@ extension CaseStore {
       try writer.add(path, data: try blobs.read(attachments[path]!.sha256), compress: false)
     }
     try writer.close()
-    do {
-      if overwrite, FileManager.default.fileExists(atPath: url.path) {
-        _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-      } else {
-        try FileManager.default.moveItem(at: temporary, to: url)
-      }
-    } catch {
-      throw CasefileError(.io, "could not put the package in place: \(error.localizedDescription)", location: .init(file: url.path))
+    try DurableFile.sync(temporary, what: "the package")
+    // rename(2) replaces an existing package atomically: at every moment the final name holds the
+    // old package or the whole new one. (Foundation's replaceItemAt on Linux moved the old package
+    // onto the temporary name, so that both were lost.)
+    guard rename(temporary.path, url.path) == 0 else {
+      throw CasefileError(
+        .io, "could not put the package in place: \(String(cString: strerror(errno)))", location: .init(file: url.path))
     }
+    DurableFile.syncDirectory(folder)
     let packageSha256 = try ExportSource(url: url).sha256 ?? ""
     return ExportResult(
       file: url.path, profile: request.profile.rawValue, caseRef: selection.caseRecord.ref, items: selection.items.count,

@@ -127,15 +127,17 @@ public struct BlobStore: Sendable {
   }
 
   /// Removes a blob file that this process created for a write that then failed.
+  /// Its fan-out folder goes too if that leaves it empty (rmdir refuses a folder that is not).
   func discard(_ sha256: String) {
-    unlink(path(for: sha256).path)
+    let url = path(for: sha256)
+    unlink(url.path)
+    rmdir(url.deletingLastPathComponent().path)
   }
 
+  /// Creates one folder inside the blob area, never its parents: if the store itself has gone
+  /// (deleted while a command ran), writing fails instead of building a new, empty store there.
   private func createDirectory(_ url: URL) throws {
-    do {
-      try FileManager.default.createDirectory(
-        at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-    } catch {
+    if mkdir(url.path, 0o700) != 0 && errno != EEXIST {
       throw ioError("cannot create a folder in the blob area", url)
     }
   }

@@ -18,13 +18,16 @@ public final class CaseStore: Sendable {
   /// The zone for times typed without one, and for "today" on ladder steps.
   public let zone: TimeZone
   let dbQueue: DatabaseQueue
+  /// The device and inode of the database file this store opened; a write checks, before it
+  /// commits, that the store's path still names that file.
+  private let databaseFile: FileIdentity
 
   /// How long a write waits, by default, for another casefile process before giving up.
   public static let defaultBusyTimeout: TimeInterval = 30
 
-  private init(location: StoreLocation, dbQueue: DatabaseQueue, clock: Clock, zone: TimeZone) {
+  private init(location: StoreLocation, opened: (DatabaseQueue, FileIdentity), clock: Clock, zone: TimeZone) {
     self.location = location
-    self.dbQueue = dbQueue
+    (self.dbQueue, self.databaseFile) = opened
     self.clock = clock
     self.zone = zone
     self.blobs = BlobStore(root: location.blobsURL)
@@ -51,7 +54,7 @@ public final class CaseStore: Sendable {
     }
     try requireWritable(location)
     let store = try CaseStore(
-      location: location, dbQueue: openQueue(location, busyTimeout: busyTimeout), clock: clock, zone: zone)
+      location: location, opened: openQueue(location, busyTimeout: busyTimeout), clock: clock, zone: zone)
     return (store, !existed)
   }
 
@@ -75,7 +78,7 @@ public final class CaseStore: Sendable {
     }
     try requireWritable(location)
     return CaseStore(
-      location: location, dbQueue: try openQueue(location, busyTimeout: busyTimeout), clock: clock, zone: zone)
+      location: location, opened: try openQueue(location, busyTimeout: busyTimeout), clock: clock, zone: zone)
   }
 
   /// The value of `PRAGMA synchronous` on the writer connection (2 means FULL).
@@ -93,7 +96,10 @@ public final class CaseStore: Sendable {
     }
   }
 
-  private static func openQueue(_ location: StoreLocation, busyTimeout: TimeInterval) throws -> DatabaseQueue {
+  /// Opens the database, and notes which file it is.
+  private static func openQueue(
+    _ location: StoreLocation, busyTimeout: TimeInterval
+  ) throws -> (DatabaseQueue, FileIdentity) {
     var config = Configuration()
     config.foreignKeysEnabled = true
     config.journalMode = .wal
@@ -118,7 +124,12 @@ public final class CaseStore: Sendable {
       }
       try Schema.migrator.migrate(queue)
       chmod(location.databaseURL.path, 0o600)
-      return queue
+      guard let identity = FileIdentity(of: location.databaseURL) else {
+        throw CasefileError(
+          .storeNotFound, "the store was deleted or moved while it was being opened",
+          location: .init(file: location.databaseURL.path))
+      }
+      return (queue, identity)
     } catch let error as CasefileError {
       throw error
     } catch {
@@ -129,24 +140,69 @@ public final class CaseStore: Sendable {
   /// Runs one write transaction. Blob files created during `body` are removed again if it fails,
   /// so a failed command leaves nothing behind.
   ///
-  /// Blobs are written and discarded only while the transaction holds the store's write lock, so
-  /// no other process can come to rely on a file that is then removed. If the COMMIT itself fails,
-  /// the new files stay as unreferenced content-addressed blobs: harmless, unlike a missing one.
+  /// Blobs are written and discarded only while a transaction holds the store's write lock, so
+  /// no other process can come to rely on a file that is then removed. If the COMMIT itself fails
+  /// (a full disk), the new files are removed in a second transaction, under the lock again, unless
+  /// a row names them: the failed COMMIT may have reached the disk after all.
   func write<T>(_ body: (Database, inout WriteContext) throws -> T) throws -> T {
     var context = WriteContext(at: UTCStamp.format(clock.now()))
+    var discarded = false
+    defer {
+      if !discarded && !context.createdBlobs.isEmpty { discardUnreferenced(context.createdBlobs) }
+    }
     do {
-      return try dbQueue.write { db in
+      let result = try dbQueue.write { db in
         do {
-          return try body(db, &context)
+          let result = try body(db, &context)
+          try requireInPlace()
+          return result
         } catch {
           for sha in context.createdBlobs { blobs.discard(sha) }
+          discarded = true
           throw error
         }
       }
+      // Deleted during the COMMIT itself: SQLite committed into the deleted file. Too late to
+      // undo, but never report it as stored.
+      discarded = true
+      try requireInPlace(committed: true)
+      return result
     } catch let error as CasefileError {
       throw error
     } catch {
       throw Self.map(error, location: location)
+    }
+  }
+
+  /// Removes the blob files a failed write created that no row names, holding the write lock.
+  /// Best effort: a file left behind is an unreferenced content-addressed blob, harmless.
+  private func discardUnreferenced(_ created: [String]) {
+    try? dbQueue.write { db in
+      for sha in created where try Bool.fetchOne(db, sql: "SELECT 1 FROM blobs WHERE sha256 = ?", arguments: [sha]) != true {
+        blobs.discard(sha)
+      }
+    }
+  }
+
+  /// Fails if the database file was deleted, moved or replaced since this store opened it.
+  ///
+  /// SQLite keeps writing to the file it has open, so without this check a write into a store
+  /// that was deleted while the command ran (a sync tool, a second window) would commit into
+  /// the deleted file and report success, and the evidence would be gone.
+  /// `committed` says the check comes after the COMMIT: the change went into the file that is no
+  /// longer the store's, so it is not in the store.
+  private func requireInPlace(committed: Bool = false) throws {
+    let opened = databaseFile
+    let outcome = committed ? "what it wrote is not in the store" : "nothing was stored"
+    guard let now = FileIdentity(of: location.databaseURL) else {
+      throw CasefileError(
+        .storeNotFound, "the store was deleted or moved while this command ran; \(outcome)",
+        location: .init(file: location.databaseURL.path))
+    }
+    guard now == opened else {
+      throw CasefileError(
+        .storeNotWritable, "the store's database file was replaced while this command ran; \(outcome)",
+        location: .init(file: location.databaseURL.path))
     }
   }
 
@@ -194,6 +250,19 @@ public final class CaseStore: Sendable {
       return String(cString: strerror(underlying.code.rawValue))
     }
     return (error as NSError).localizedDescription
+  }
+}
+
+/// Which file a path names: its device and inode.
+struct FileIdentity: Equatable, Sendable {
+  let device: UInt64
+  let inode: UInt64
+
+  init?(of url: URL) {
+    var info = stat()
+    guard stat(url.path, &info) == 0 else { return nil }
+    device = UInt64(info.st_dev)
+    inode = UInt64(info.st_ino)
   }
 }
 
