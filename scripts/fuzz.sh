@@ -53,7 +53,8 @@ for target in "${targets[@]}"; do
   log=$work/$target.log
   echo "== $target: fuzz ${seconds}s (timeout ${timeout}s per input, rss ${rss} MB)"
   status=0
-  TMPDIR=$work/tmp "$binary" "$corpus" \
+  # The Swift runtime's backtracer would catch a trap before libFuzzer can save the input.
+  SWIFT_BACKTRACE=enable=no TMPDIR=$work/tmp "$binary" "$corpus" \
     -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb="$rss" -malloc_limit_mb="$rss" \
     -print_final_stats=1 -artifact_prefix="$artifacts/$target-" >"$log" 2>&1 || status=$?
   grep -E '^#[0-9]+[[:space:]]+DONE|^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' "$log" || true
