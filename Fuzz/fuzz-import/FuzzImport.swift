@@ -6,8 +6,9 @@ import Foundation
 /// The first byte picks an entry (a format and a path it reads, as in the fixtures) modulo their
 /// number; the rest is the entry's content, handed to the format the way ``ExportReading`` does (a
 /// 4 KiB head, then chunks of the size asked for). A format that would put the entry off until
-/// another entry's facts are known is given those facts first, as on the second pass. Thrown
-/// errors are expected; a crash, trap, hang or runaway memory is a bug.
+/// another entry's facts are known is given those facts first, as on the second pass. Each message
+/// read goes through what an import computes from it before storing it (its UTC stamp, identity
+/// and fragment). Thrown errors are expected; a crash, trap, hang or runaway memory is a bug.
 enum ImportTarget {
   /// Each format with an entry path it reads; a new format gets a line here.
   static let entries: [(format: String, path: String)] = [
@@ -83,8 +84,12 @@ enum ImportTarget {
     var count = 0
     do {
       try format.messages(input) { message in
+        // What an import computes from every message before storing it.
         count += 1
-        _ = message
+        _ = UTCStamp.format(message.occurredAt.utc)
+        _ = message.identity
+        _ = message.fragment
+        _ = message.mediaCount
       }
     } catch {
       // A thrown error is a clean refusal.

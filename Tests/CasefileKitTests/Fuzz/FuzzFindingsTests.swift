@@ -23,4 +23,43 @@ import Testing
     let read = try FormatFixtures.read(EmailMessageFormat(), file, entry: "a.eml")
     #expect(read.messages.map { UTCStamp.format($0.occurredAt.utc) } == ["2026-11-21T08:00:05.000Z"])
   }
+
+  /// fuzz-import (once it stamped each message as an import does): a Facebook comment whose
+  /// timestamp is Int64.max seconds trapped converting the time to Int64 in `UTCStamp.format`, so
+  /// the import crashed. Epoch times outside the years 0001 to 9999 are now refused where they are
+  /// read (SMS backup, Telegram JSON, every Meta JSON), and the stamp never traps.
+  @Test func epochTimesBeyondTheYear9999AreRefusedNotStamped() throws {
+    let comments = try FormatFixtures.data(
+      "meta-comments/facebook-2024/your_activity_across_facebook/comments_and_reactions/comments.json")
+    let entry = "your_activity_across_facebook/comments_and_reactions/comments.json"
+    for huge in ["9223372036854775807", "-9223372036854775808", "99999999999999", "1e300"] {
+      let data = Data(String(decoding: comments, as: UTF8.self).replacingOccurrences(of: "1717243200", with: huge).utf8)
+      let error = #expect(throws: CasefileError.self, "\(huge)") {
+        try FormatFixtures.read(FacebookCommentsJSONFormat(), data, entry: entry)
+      }
+      #expect(error?.message.contains("no timestamp") == true, "\(huge)")
+    }
+
+    let sms = try FormatFixtures.data("sms-backup/sms-20261120.xml")
+    let hugeSMS = Data(String(decoding: sms, as: UTF8.self).replacingOccurrences(of: "date=\"1795206600000\"", with: "date=\"9223372036854775807\"").utf8)
+    let smsError = #expect(throws: CasefileError.self) {
+      try FormatFixtures.read(SMSBackupFormat(), hugeSMS, entry: "sms-20261120.xml")
+    }
+    #expect(smsError?.message.contains("has no usable date") == true)
+
+    let telegram = try FormatFixtures.data("telegram-json/single/result.json")
+    let hugeTelegram = Data(
+      String(decoding: telegram, as: UTF8.self).replacingOccurrences(of: "\"1795210205\"", with: "\"9223372036854775807\"").utf8)
+    let telegramError = #expect(throws: CasefileError.self) {
+      try FormatFixtures.read(TelegramJSONFormat(), hugeTelegram, entry: "result.json")
+    }
+    #expect(telegramError?.message.contains("outside the years 0001 to 9999") == true)
+
+    // The ends of the range still read, and the stamp clamps rather than traps.
+    #expect(OccurredAt.epoch(253_402_300_799, milliseconds: false, original: "x").map { UTCStamp.format($0.utc) } == "9999-12-31T23:59:59.000Z")
+    #expect(OccurredAt.epoch(-62_135_596_800_000, milliseconds: true, original: "x").map { UTCStamp.format($0.utc) } == "0001-01-01T00:00:00.000Z")
+    #expect(OccurredAt.epoch(253_402_300_800, milliseconds: false, original: "x") == nil)
+    #expect(UTCStamp.format(Date(timeIntervalSince1970: 1e300)) == "9999-12-31T23:59:59.000Z")
+    #expect(UTCStamp.format(Date(timeIntervalSince1970: -1e300)) == "0001-01-01T00:00:00.000Z")
+  }
 }
