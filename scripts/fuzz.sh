@@ -11,7 +11,7 @@
 # The committed corpus is never written: each run fuzzes a scratch copy. Set FUZZ_WORK to a folder
 # to keep the grown corpora there across runs instead (a long campaign). FUZZ_TIMEOUT (seconds per
 # input, default 10) and FUZZ_RSS_MB (default 2048) set the limits. Fuzz builds use their own
-# scratch path, .build-fuzz, so they leave the normal build alone.
+# scratch path, .build-fuzz (or FUZZ_SCRATCH), so they leave the normal build alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +23,7 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 timeout=${FUZZ_TIMEOUT:-10}
 rss=${FUZZ_RSS_MB:-2048}
-scratch=.build-fuzz
+scratch=${FUZZ_SCRATCH:-.build-fuzz}
 artifacts=$scratch/artifacts
 mkdir -p "$artifacts"
 
@@ -68,7 +68,7 @@ for target in "${targets[@]}"; do
   fi
 done
 
-echo "== summary"
+echo "== summary (${SECONDS}s in all, builds included)"
 printf '%s\n' "${summary[@]}"
 if [ ${#failed[@]} -gt 0 ]; then
   echo "failed: ${failed[*]} (inputs under $artifacts/)"
