@@ -116,6 +116,15 @@ for fmt, path, fixture in import_seeds:
     tag = hashlib.sha256(fixture.encode()).hexdigest()[:6]
     base = re.sub(r"[^A-Za-z0-9._-]", "_", os.path.basename(fixture))
     put("fuzz-import", f"{i:02d}-{fmt}-{tag}-{base}", bytes([i]) + data)
+# The same entries cut into small chunks (the selector's quotient picks ImportTarget.chunkSizes).
+for fmt, fixture, variant in [("sms-backup", "sms-backup/sms-20261120.xml", 1), ("whatsapp-chat", "whatsapp/ios/_chat.txt", 4),
+                              ("telegram-json", "telegram-json/single/result.json", 6),
+                              ("x-archive", "x/twitter-2026-11-24/data/direct-messages.js", 3),
+                              ("wordpress-wxr", "wordpress-wxr/examplepractice.WordPress.2026-11-20.xml", 5)]:
+    path = next(path for f, path, fx in import_seeds if f == fmt and fx == fixture)
+    i = index[(fmt, path)] + variant * len(entries)
+    assert i < 256
+    put("fuzz-import", f"chunks-{i:03d}-{fmt}-{os.path.basename(fixture)}", bytes([i]) + read(os.path.join("Tests/Fixtures", fixture)))
 put("fuzz-import", f"{index[('eml', 'threat.eml')]:02d}-eml-threat.eml", bytes([index[('eml', 'threat.eml')]]) + EML)
 put("fuzz-import", f"{index[('mbox', 'Inbox.mbox')]:02d}-mbox-Inbox.mbox", bytes([index[('mbox', 'Inbox.mbox')]]) + MBOX)
 put("fuzz-import", "14-whatsapp-chat-examples.txt", bytes([index[("whatsapp-chat", "WhatsApp Chat with Jo Example.txt")]])

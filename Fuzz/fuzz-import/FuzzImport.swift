@@ -4,8 +4,11 @@ import Foundation
 /// libFuzzer target for each import format's parse step, in memory.
 ///
 /// The first byte picks an entry (a format and a path it reads, as in the fixtures) modulo their
-/// number; the rest is the entry's content, handed to the format the way ``ExportReading`` does (a
-/// 4 KiB head, then chunks of the size asked for). A format that would put the entry off until
+/// number, and with what it leaves over (the byte divided by that number) the chunk size; the
+/// rest is the entry's content. Chunk size 0 hands the content over the way ``ExportReading``
+/// does from a plain file (a 4 KiB head, then chunks of the size asked for); the others cut it
+/// into small pieces, as an archive's decompressor may, so a streaming parser meets every kind of
+/// boundary. A format that would put the entry off until
 /// another entry's facts are known is given those facts first, as on the second pass. Each message
 /// read goes through what an import computes from it before storing it (its UTC stamp, identity
 /// and fragment). Thrown errors are expected; a crash, trap, hang or runaway memory is a bug.
@@ -63,9 +66,14 @@ enum ImportTarget {
 
   static let zone = TimeZone(identifier: "Europe/Dublin")!
 
+  /// The chunk sizes besides the plain-file one, picked by `selector / entries.count`.
+  static let chunkSizes = [1, 2, 3, 7, 64, 97, 511, 4093]
+
   static func run(_ bytes: UnsafeBufferPointer<UInt8>) {
     guard let selector = bytes.first else { return }
     let index = Int(selector) % entries.count
+    let variant = Int(selector) / entries.count
+    let fixedChunk = variant == 0 ? nil : chunkSizes[(variant - 1) % chunkSizes.count]
     let format = formats[index]
     let path = entries[index].path
     let content = Data(bytes.dropFirst())
@@ -76,7 +84,7 @@ enum ImportTarget {
     let input = FormatInput(entryPath: path, sourcePath: "/fuzz/export.zip", sourceZone: zone, context: context) { max in
       precondition(max > 0, "a format asked for a chunk of \(max) bytes")
       guard offset < content.count else { return nil }
-      let size = first ? Swift.min(4096, content.count) : Swift.min(max, content.count - offset)
+      let size = Swift.min(fixedChunk ?? (first ? 4096 : max), max, content.count - offset)
       first = false
       defer { offset += size }
       return content.subdata(in: offset..<(offset + size))
