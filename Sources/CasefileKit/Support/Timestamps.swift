@@ -10,9 +10,9 @@ import Foundation
 ///
 /// It is fixed-width, so text order is time order.
 public enum UTCStamp {
-  /// The instants a stamp can hold, 0001-01-01T00:00:00.000Z to 9999-12-31T23:59:59.000Z: its
+  /// The instants a stamp can hold, 0000-01-01T00:00:00.000Z to 9999-12-31T23:59:59.000Z: its
   /// year has four digits. Importers refuse a time outside it (see ``OccurredAt/epoch(_:milliseconds:original:)``).
-  public static let range = Date(timeIntervalSince1970: -62_135_596_800)...Date(timeIntervalSince1970: 253_402_300_799)
+  public static let range = Date(timeIntervalSince1970: -62_167_219_200)...Date(timeIntervalSince1970: 253_402_300_799)
 
   /// Formats an instant as `YYYY-MM-DDTHH:MM:SS.mmmZ`. An instant outside ``range`` (or NaN) is
   /// written as the nearest end of it rather than trap: callers check the range first.

@@ -26,7 +26,7 @@ import Testing
 
   /// fuzz-import (once it stamped each message as an import does): a Facebook comment whose
   /// timestamp is Int64.max seconds trapped converting the time to Int64 in `UTCStamp.format`, so
-  /// the import crashed. Epoch times outside the years 0001 to 9999 are now refused where they are
+  /// the import crashed. Epoch times outside the years 0000 to 9999 are now refused where they are
   /// read (SMS backup, Telegram JSON, every Meta JSON), and the stamp never traps.
   @Test func epochTimesBeyondTheYear9999AreRefusedNotStamped() throws {
     let comments = try FormatFixtures.data(
@@ -53,13 +53,14 @@ import Testing
     let telegramError = #expect(throws: CasefileError.self) {
       try FormatFixtures.read(TelegramJSONFormat(), hugeTelegram, entry: "result.json")
     }
-    #expect(telegramError?.message.contains("outside the years 0001 to 9999") == true)
+    #expect(telegramError?.message.contains("outside the years 0000 to 9999") == true)
 
     // The ends of the range still read, and the stamp clamps rather than traps.
     #expect(OccurredAt.epoch(253_402_300_799, milliseconds: false, original: "x").map { UTCStamp.format($0.utc) } == "9999-12-31T23:59:59.000Z")
-    #expect(OccurredAt.epoch(-62_135_596_800_000, milliseconds: true, original: "x").map { UTCStamp.format($0.utc) } == "0001-01-01T00:00:00.000Z")
+    #expect(OccurredAt.epoch(-62_167_219_200_000, milliseconds: true, original: "x").map { UTCStamp.format($0.utc) } == "0000-01-01T00:00:00.000Z")
+    #expect(OccurredAt.epoch(-62_167_219_201, milliseconds: false, original: "x") == nil)
     #expect(OccurredAt.epoch(253_402_300_800, milliseconds: false, original: "x") == nil)
     #expect(UTCStamp.format(Date(timeIntervalSince1970: 1e300)) == "9999-12-31T23:59:59.000Z")
-    #expect(UTCStamp.format(Date(timeIntervalSince1970: -1e300)) == "0001-01-01T00:00:00.000Z")
+    #expect(UTCStamp.format(Date(timeIntervalSince1970: -1e300)) == "0000-01-01T00:00:00.000Z")
   }
 }

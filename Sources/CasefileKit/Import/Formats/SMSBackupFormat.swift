@@ -400,7 +400,7 @@ public struct SMSBackupFormat: ExportFormat {
 
   /// An epoch time in milliseconds, or in seconds when the number is too small to be
   /// milliseconds after 1973. The unit is kept as the zone, beside the original digits. Nil
-  /// outside the years 0001 to 9999.
+  /// outside the years 0000 to 9999.
   static func epoch(_ text: String, _ value: Int64) -> OccurredAt? {
     OccurredAt.epoch(value, milliseconds: value >= 100_000_000_000, original: text)
   }

@@ -125,7 +125,7 @@ public struct TelegramJSONFormat: ExportFormat {
     let occurredAt: OccurredAt
     if let unix = object["date_unixtime"] as? String, let seconds = Int64(unix) {
       guard let epoch = OccurredAt.epoch(seconds, milliseconds: false, original: unix) else {
-        throw CasefileError(.badExport, "Telegram message \(number) has a date_unixtime outside the years 0001 to 9999", location: location)
+        throw CasefileError(.badExport, "Telegram message \(number) has a date_unixtime outside the years 0000 to 9999", location: location)
       }
       occurredAt = epoch
     } else if let local = object["date"] as? String {

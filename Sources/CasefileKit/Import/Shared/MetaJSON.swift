@@ -115,7 +115,7 @@ extension MetaJSON {
 
   /// A time written as a whole number since 1970, UTC: kept as its digits, with the unit as its
   /// zone (`epoch-s` or `epoch-ms`), stated. Nil when the value is not a number, or falls
-  /// outside the years 0001 to 9999.
+  /// outside the years 0000 to 9999.
   static func epochTime(_ value: Any?, unit: EpochUnit) -> OccurredAt? {
     guard let number = value as? NSNumber else { return nil }
     let whole = number.int64Value
