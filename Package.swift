@@ -71,3 +71,11 @@ let package = Package(
 // depends on it and casefile never links it.
 package.products.append(.library(name: "CasefileFaultInject", type: .dynamic, targets: ["CFaultInject"]))
 package.targets.append(.target(name: "CFaultInject", path: "Sources/CFaultInject"))
+
+// MARK: - Fuzz targets (issue 6)
+// One libFuzzer target per area, each under Fuzz/<name>/ and depending on CasefileKit only.
+// `scripts/fuzz.sh` builds them one at a time with `--sanitize=fuzzer -Xswiftc -DFUZZING`, where
+// libFuzzer supplies `main`; in a plain build each has a `main` that replays the files it is given.
+let fuzzTargets = ["fuzz-surrogate", "fuzz-import", "fuzz-archive", "fuzz-verify"]
+package.products += fuzzTargets.map { .executable(name: $0, targets: [$0]) }
+package.targets += fuzzTargets.map { .executableTarget(name: $0, dependencies: ["CasefileKit"], path: "Fuzz/\($0)") }

@@ -10,9 +10,18 @@ import Foundation
 ///
 /// It is fixed-width, so text order is time order.
 public enum UTCStamp {
-  /// Formats an instant as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+  /// The instants a stamp can hold, 0000-01-01T00:00:00.000Z to 9999-12-31T23:59:59.000Z: its
+  /// year has four digits. Importers refuse a time outside it (see ``OccurredAt/epoch(_:milliseconds:original:)``).
+  public static let range = Date(timeIntervalSince1970: -62_167_219_200)...Date(timeIntervalSince1970: 253_402_300_799)
+
+  /// Formats an instant as `YYYY-MM-DDTHH:MM:SS.mmmZ`. An instant outside ``range`` (or NaN) is
+  /// written as the nearest end of it rather than trap: callers check the range first.
   public static func format(_ date: Date) -> String {
-    let totalMillis = (date.timeIntervalSince1970 * 1000).rounded(.down)
+    let interval = date.timeIntervalSince1970
+    let lower = range.lowerBound.timeIntervalSince1970
+    let upper = range.upperBound.timeIntervalSince1970
+    let clamped = interval.isNaN ? lower : min(max(interval, lower), upper)
+    let totalMillis = (clamped * 1000).rounded(.down)
     var seconds = time_t(Int64((totalMillis / 1000).rounded(.down)))
     let millis = Int(totalMillis - Double(Int64(seconds)) * 1000)
     var parts = tm()
@@ -166,6 +175,15 @@ public struct OccurredAt: Sendable, Equatable, Codable {
     self.original = original
     self.zone = zone
     self.zoneSource = zoneSource
+  }
+
+  /// A time written as a whole number of seconds or milliseconds since 1970 (UTC), as exports
+  /// write them: kept as its digits in `original`, with the unit as its zone (`epoch-s` or
+  /// `epoch-ms`), stated. Nil when it falls outside ``UTCStamp/range``, which no real message is.
+  public static func epoch(_ value: Int64, milliseconds: Bool, original: String) -> OccurredAt? {
+    let utc = Date(timeIntervalSince1970: milliseconds ? Double(value) / 1000 : Double(value))
+    guard UTCStamp.range.contains(utc) else { return nil }
+    return OccurredAt(utc: utc, original: original, zone: milliseconds ? "epoch-ms" : "epoch-s", zoneSource: .stated)
   }
 
   /// Parses a time given on the command line.

@@ -301,8 +301,9 @@ public struct SMSBackupFormat: ExportFormat {
     func fail(_ why: String) -> CasefileError {
       CasefileError(.badExport, "<\(record.name)> \(why)", location: location)
     }
-    guard let dateText = record.date, let date = Int64(dateText) else { throw fail("has no usable date") }
-    let occurredAt = Self.epoch(dateText, date)
+    guard let dateText = record.date, let date = Int64(dateText), let occurredAt = Self.epoch(dateText, date) else {
+      throw fail("has no usable date")
+    }
     switch record.kind {
     case .sms:
       let type = record.type ?? ""
@@ -420,11 +421,9 @@ public struct SMSBackupFormat: ExportFormat {
   }
 
   /// An epoch time in milliseconds, or in seconds when the number is too small to be
-  /// milliseconds after 1973. The unit is kept as the zone, beside the original digits.
-  static func epoch(_ text: String, _ value: Int64) -> OccurredAt {
-    if value < 100_000_000_000 {
-      return OccurredAt(utc: Date(timeIntervalSince1970: Double(value)), original: text, zone: "epoch-s", zoneSource: .stated)
-    }
-    return OccurredAt(utc: Date(timeIntervalSince1970: Double(value) / 1000), original: text, zone: "epoch-ms", zoneSource: .stated)
+  /// milliseconds after 1973. The unit is kept as the zone, beside the original digits. Nil
+  /// outside the years 0000 to 9999.
+  static func epoch(_ text: String, _ value: Int64) -> OccurredAt? {
+    OccurredAt.epoch(value, milliseconds: value >= 100_000_000_000, original: text)
   }
 }

@@ -124,7 +124,10 @@ public struct TelegramJSONFormat: ExportFormat {
     }
     let occurredAt: OccurredAt
     if let unix = object["date_unixtime"] as? String, let seconds = Int64(unix) {
-      occurredAt = OccurredAt(utc: Date(timeIntervalSince1970: Double(seconds)), original: unix, zone: "epoch-s", zoneSource: .stated)
+      guard let epoch = OccurredAt.epoch(seconds, milliseconds: false, original: unix) else {
+        throw CasefileError(.badExport, "Telegram message \(number) has a date_unixtime outside the years 0000 to 9999", location: location)
+      }
+      occurredAt = epoch
     } else if let local = object["date"] as? String {
       do {
         occurredAt = try OccurredAt.parseImported(local, defaultZone: input.sourceZone) { input.warn("line \(location.line ?? 0): '\(local)' \($0)") }

@@ -1241,7 +1241,8 @@ enum MailDate {
         else { return nil }
         var second = 0
         if fields.count == 3 {
-          let whole = fields[2].split(separator: ".", maxSplits: 1)[0]
+          // Not omitting empties: an empty seconds field (`21:30:`) is one empty piece, not none.
+          let whole = fields[2].split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)[0]
           guard whole.count == 2, let value = Int(whole) else { return nil }
           second = value
         }

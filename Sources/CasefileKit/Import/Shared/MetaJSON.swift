@@ -117,17 +117,12 @@ extension MetaJSON {
   }
 
   /// A time written as a whole number since 1970, UTC: kept as its digits, with the unit as its
-  /// zone (`epoch-s` or `epoch-ms`), stated. Nil when the value is not a number.
+  /// zone (`epoch-s` or `epoch-ms`), stated. Nil when the value is not a number, or falls
+  /// outside the years 0000 to 9999.
   static func epochTime(_ value: Any?, unit: EpochUnit) -> OccurredAt? {
     guard let number = value as? NSNumber else { return nil }
     let whole = number.int64Value
-    switch unit {
-    case .seconds:
-      return OccurredAt(utc: Date(timeIntervalSince1970: Double(whole)), original: String(whole), zone: "epoch-s", zoneSource: .stated)
-    case .milliseconds:
-      return OccurredAt(
-        utc: Date(timeIntervalSince1970: Double(whole) / 1000), original: String(whole), zone: "epoch-ms", zoneSource: .stated)
-    }
+    return OccurredAt.epoch(whole, milliseconds: unit == .milliseconds, original: String(whole))
   }
 
   /// A string member, repaired for the mojibake; nil when absent, not a string, or empty.
