@@ -86,7 +86,7 @@ import Testing
 
   @Test func aWriterHeldUpTooLongSaysTheStoreIsBusy() throws {
     let (cli, ref) = try seeded()
-    let before = try storeFingerprint(cli)
+    let before = try storeState(cli)
     let marker = cli.dir.url.appendingPathComponent("locked")
     let db = cli.store.appendingPathComponent("casefile.sqlite").path
     // Another writer takes the store's write lock and keeps it for a few seconds.
@@ -107,7 +107,7 @@ import Testing
     #expect(!result.stderr.contains("SECRET-BODY"))
     holder.waitUntilExit()
     #expect(holder.terminationStatus == 0)
-    #expect(try storeFingerprint(cli) == before)
+    #expect(try storeState(cli) == before)
     // Once the other writer is done, the same command goes through.
     try impatient.ok(["log", "--case", ref, "--platform", "x", "--kind", "dm", "--at", "2026-11-20 10:00", "--text", "later"])
   }
@@ -115,7 +115,7 @@ import Testing
   @Test func badInputIsAClearErrorAndChangesNothing() throws {
     let (cli, ref) = try seeded()
     let dir = cli.dir
-    let before = try storeFingerprint(cli)
+    let before = try storeState(cli)
     let cases: [(args: [String], status: Int32, says: String)] = [
       (["log", "--case", "C-1999-0042", "--platform", "x", "--kind", "dm", "--at", "2026-11-20 10:00", "--text", "SECRET-BODY"], 66, "no case 'C-1999-0042'"),
       (["log", "--case", ref, "--platform", "x", "--kind", "dm", "--at", "last tuesday", "--text", "SECRET-BODY"], 65, "'last tuesday' is not a usable time"),
@@ -131,14 +131,14 @@ import Testing
       #expect(result.stderr.contains(says), "\(args): \(result.stderr)")
       #expect(!result.stderr.contains("SECRET-BODY") && !result.stdout.contains("SECRET-BODY"))
     }
-    #expect(try storeFingerprint(cli) == before)
+    #expect(try storeState(cli) == before)
   }
 
   @Test(arguments: [0o755, 0o700])
   func unwritableStoreIsAClearErrorAndChangesNothing(directoryMode: Int) throws {
     let (cli, ref) = try seeded()
     let dir = cli.dir
-    let before = try storeFingerprint(cli)
+    let before = try storeState(cli)
     // Root ignores permissions, so as root the command runs as "nobody", who may not write here:
     // with 0755 the store can be read but not written, with 0700 not even entered.
     let asRoot = getuid() == 0
@@ -153,7 +153,7 @@ import Testing
     #expect(result.stderr.contains("not writable"), "\(result.stderr)")
     #expect(result.stderr.contains(cli.store.path))
     #expect(!result.stderr.contains("SECRET-BODY"))
-    #expect(try storeFingerprint(cli) == before)
+    #expect(try storeState(cli) == before)
 
     // Creating a store where nothing may be written fails the same way.
     let locked = dir.url.appendingPathComponent("locked")
@@ -162,12 +162,5 @@ import Testing
     let initResult = try CLI(in: dir, store: locked.appendingPathComponent("store")).run(["init"], prefix: prefix)
     #expect(initResult.status == 74, "\(initResult.stderr)")
     #expect(!FileManager.default.fileExists(atPath: locked.appendingPathComponent("store").path))
-  }
-
-  /// The audit head, fsck's counts and the blob files: all that a failed command must leave alone.
-  func storeFingerprint(_ cli: CLI) throws -> String {
-    let fsck = try cli.json(["fsck"]) as! [String: Any]
-    let files = (FileManager.default.enumerator(atPath: cli.store.appendingPathComponent("blobs").path)?.allObjects as? [String] ?? []).sorted()
-    return "\(fsck["head_hash"]!) \(fsck["audit_rows"]!) \(fsck["rows_checked"]!) \(files)"
   }
 }

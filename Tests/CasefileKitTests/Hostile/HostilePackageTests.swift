@@ -32,6 +32,11 @@ import Testing
     }
   }
 
+  /// Where the `ds:Signature` element stands in bundle.xml.
+  static func signatureRange(_ text: String) -> Range<String.Index> {
+    text.range(of: "<Signature")!.lowerBound..<text.range(of: "</Signature>")!.upperBound
+  }
+
   static let enveloped = "<Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>"
 
   static let cases: [Case] = [
@@ -48,9 +53,7 @@ import Testing
       "<Reference URI=\"#x\"><DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><DigestValue>AA==</DigestValue></Reference></SignedInfo>")),
     .init(id: "bundle-moved-signature", code: .schemaInvalid) { files, _ in
       let text = bundleText(files)
-      let start = text.range(of: "<Signature")!.lowerBound
-      let end = text.range(of: "</Signature>")!.upperBound
-      let signature = String(text[start..<end])
+      let signature = String(text[signatureRange(text)])
       setBundle(&files, text.replacingOccurrences(of: signature, with: "").replacingOccurrences(of: "<metadata>", with: signature + "<metadata>"))
     },
     .init(id: "bundle-xpath-transform", code: .signatureInvalid, alter: edit(
@@ -73,11 +76,8 @@ import Testing
     },
     // Signed with the right key, so only the schema can catch it.
     .init(id: "bundle-schema-invalid-resigned", code: .schemaInvalid) { files, resign in
-      let text = bundleText(files)
-      let start = text.range(of: "<Signature")!.lowerBound
-      let end = text.range(of: "</Signature>")!.upperBound
-      var unsigned = text
-      unsigned.removeSubrange(start..<end)
+      var unsigned = bundleText(files)
+      unsigned.removeSubrange(signatureRange(unsigned))
       setBundle(&files, String(decoding: try resign(unsigned.replacingOccurrences(of: "</metadata>", with: "<extra>x</extra></metadata>")), as: UTF8.self))
     },
   ]
