@@ -7,5 +7,6 @@ struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "casefile-bench",
     abstract: "Generate synthetic exports and measure casefile against the reference tools.",
-    subcommands: [GenerateSMS.self, SMSBench.self, SMSStages.self, GenerateTelegram.self, JSONBench.self, BundleBench.self])
+    subcommands: [
+      GenerateSMS.self, GenerateFacebook.self, GenerateX.self, GenerateChatAndMail.self, SMSBench.self, SMSStages.self, GenerateTelegram.self, JSONBench.self, BundleBench.self])
 }
