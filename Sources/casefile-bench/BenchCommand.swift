@@ -7,6 +7,8 @@ struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "casefile-bench",
     abstract: "Generate synthetic exports and measure casefile against the reference tools.",
+    discussion: "Run with no subcommand for the whole suite (the same as `casefile-bench suite`).",
     subcommands: [
-      GenerateSMS.self, GenerateFacebook.self, GenerateX.self, GenerateChatAndMail.self, SMSBench.self, SMSStages.self, GenerateTelegram.self, JSONBench.self, BundleBench.self])
+      Suite.self, GenerateSMS.self, GenerateFacebook.self, GenerateX.self, GenerateChatAndMail.self, SMSBench.self, SMSStages.self, GenerateTelegram.self, JSONBench.self, BundleBench.self],
+    defaultSubcommand: Suite.self)
 }
