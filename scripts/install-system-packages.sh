@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the system packages casefile needs on Debian 12. Run as root, or it uses sudo.
+# time, unzip and python3 are for the benchmark suite only (casefile-bench; see PERFORMANCE.md).
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
 export DEBIAN_FRONTEND=noninteractive
@@ -7,4 +8,5 @@ $SUDO apt-get update
 $SUDO apt-get install -y \
   libxml2-dev libxslt1-dev libxmlsec1-dev libarchive-dev \
   xmlsec1 libxml2-utils xsltproc pkg-config libsqlite3-dev \
-  sqlite3 util-linux openssl
+  sqlite3 util-linux openssl \
+  time unzip python3

@@ -8,6 +8,8 @@ where RawValue == String {
 extension Vocabulary {
   /// Parses a value, or fails with an error that lists every accepted value.
   public static func parse(_ text: String) throws -> Self {
+    // What the store holds is the raw value itself: take it without trimming or lowering.
+    if let value = Self(rawValue: text) { return value }
     let key = text.trimmingCharacters(in: .whitespaces).lowercased()
     if let value = Self(rawValue: key) { return value }
     let accepted = allCases.map(\.rawValue).joined(separator: ", ")

@@ -174,11 +174,12 @@ extension CaseStore {
   }
 
   static func fetchActor(_ db: Database, id: Int64) throws -> ActorRecord {
-    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM actors WHERE id = ?", arguments: [id]) else {
+    // Cached statements: a case's actors are read one by one, thousands of them in a big case.
+    guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM actors WHERE id = ?"), arguments: [id]) else {
       throw CasefileError(.actorNotFound, "no actor \(Refs.make(.actor, id))")
     }
     let flagged = try Int.fetchOne(
-      db, sql: "SELECT flagged FROM patient_flags WHERE actor_id = ? ORDER BY id DESC LIMIT 1", arguments: [id])
+      db.cachedStatement(sql: "SELECT flagged FROM patient_flags WHERE actor_id = ? ORDER BY id DESC LIMIT 1"), arguments: [id])
     return ActorRecord(
       ref: Refs.make(.actor, id), platform: try Platform.parse(row["platform"]), handle: row["handle"],
       displayName: row["display_name"], profileUrl: row["profile_url"], platformUserId: row["platform_user_id"],
@@ -231,17 +232,37 @@ extension CaseStore {
       attachments[row["evidence_id"], default: []].append(
         AttachmentRecord(fileName: row["file_name"], mediaType: row["media_type"], size: row["size"], sha256: row["blob_sha256"]))
     }
-    return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-      let id: Int64 = row["id"]
-      let actorID: Int64? = row["actor_id"]
-      return EvidenceItem(
-        ref: Refs.make(.evidence, id), caseRef: caseRef, platform: try Platform.parse(row["platform"]),
-        kind: try ItemKind.parse(row["kind"]), authorRef: actorID.map { Refs.make(.actor, $0) },
-        authorHandle: row["author_handle"], occurredAt: row["occurred_at"], occurredAtText: row["occurred_at_text"],
-        occurredZone: row["occurred_zone"],
-        zoneSource: OccurredAt.ZoneSource(rawValue: row["zone_source"]) ?? .assumed,
-        url: row["url"], text: row["text"], capturedAt: row["captured_at"],
-        captureMethod: try CaptureMethod.parse(row["capture_method"]), attachments: attachments[id] ?? [])
+    // Columns are looked up by name once, not for every row: a case can hold 100,000 items.
+    let statement = try db.makeStatement(sql: sql)
+    func column(_ name: String) throws -> Int {
+      guard let index = statement.index(ofColumn: name) else {
+        throw CasefileError(.internalError, "the evidence query has no column \(name)")
+      }
+      return index
     }
+    let (idColumn, actorColumn, platformColumn, kindColumn, handleColumn) = (
+      try column("id"), try column("actor_id"), try column("platform"), try column("kind"), try column("author_handle")
+    )
+    let (occurredColumn, occurredTextColumn, zoneColumn, zoneSourceColumn) = (
+      try column("occurred_at"), try column("occurred_at_text"), try column("occurred_zone"), try column("zone_source")
+    )
+    let (urlColumn, textColumn, capturedColumn, methodColumn) = (
+      try column("url"), try column("text"), try column("captured_at"), try column("capture_method")
+    )
+    var items: [EvidenceItem] = []
+    let rows = try Row.fetchCursor(statement, arguments: arguments)
+    while let row = try rows.next() {
+      let id: Int64 = row[idColumn]
+      let actorID: Int64? = row[actorColumn]
+      items.append(EvidenceItem(
+        ref: Refs.make(.evidence, id), caseRef: caseRef, platform: try Platform.parse(row[platformColumn]),
+        kind: try ItemKind.parse(row[kindColumn]), authorRef: actorID.map { Refs.make(.actor, $0) },
+        authorHandle: row[handleColumn], occurredAt: row[occurredColumn], occurredAtText: row[occurredTextColumn],
+        occurredZone: row[zoneColumn],
+        zoneSource: OccurredAt.ZoneSource(rawValue: row[zoneSourceColumn]) ?? .assumed,
+        url: row[urlColumn], text: row[textColumn], capturedAt: row[capturedColumn],
+        captureMethod: try CaptureMethod.parse(row[methodColumn]), attachments: attachments[id] ?? []))
+    }
+    return items
   }
 }
