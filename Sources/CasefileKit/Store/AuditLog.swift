@@ -45,13 +45,12 @@ enum AuditLog {
     guard let row = try Row.fetchOne(select, arguments: [id]) else {
       throw CasefileError(.internalError, "\(table) row \(id) vanished before it could be audited")
     }
-    let canonical: String
+    let snapshot: String
     if let cache {
-      canonical = Canonical.text(of: row, layout: cache.layout(for: table, columns: select.columnNames))
+      snapshot = Canonical.digest(of: row, layout: cache.layout(for: table, columns: select.columnNames))
     } else {
-      canonical = Canonical.text(of: row)
+      snapshot = Canonical.digest(of: row)
     }
-    let snapshot = Digest.sha256Hex(Array(canonical.utf8))
     let seq: Int64
     let prev: String
     if let head = cache?.head {
@@ -167,7 +166,7 @@ enum AuditLog {
       if appendOnly && updates > 0 {
         return try problem(.rowMismatch, "is append-only but the audit log records a change to it")
       }
-      if Digest.sha256Hex(Array(Canonical.text(of: full, skippingPrefix: "__audit_").utf8)) != audited {
+      if Canonical.digest(of: full, skippingPrefix: "__audit_") != audited {
         return try problem(.rowMismatch, "does not match its audit record: it was changed outside casefile")
       }
     }

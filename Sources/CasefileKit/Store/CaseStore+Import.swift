@@ -129,7 +129,7 @@ public struct ImportSummary: Sendable, Equatable, Codable {
   public var mediaStored: Int
   public var mediaMissing: Int
   /// The references of the new items.
-  public var newItems: [String]
+  public var newItems: ItemRefs
   /// With a dry run, the messages that would be stored, described without their text.
   public var wouldStore: [PlannedItem] = []
   public var warnings: [ImportWarning]
@@ -179,7 +179,7 @@ extension CaseStore {
       }
       var summary = ImportSummary(
         caseRef: record.ref, source: source.path, sourceSha256: source.sha256, dryRun: dryRun, read: 0, new: 0,
-        alreadyPresent: 0, skipped: 0, mediaStored: 0, mediaMissing: 0, newItems: [], warnings: [])
+        alreadyPresent: 0, skipped: 0, mediaStored: 0, mediaMissing: 0, newItems: ItemRefs(), warnings: [])
       // The import's own row is written with its first new item, so that importing the same
       // export again leaves the store exactly as it was.
       var importID: Int64?
@@ -215,10 +215,10 @@ extension CaseStore {
             media: message.mediaCount))
           return
         }
-        let ref = try self.store(
+        let id = try self.store(
           message, identity: identity, caseID: caseID, importID: importRow(), source: source, db: db,
           context: &context, summary: &summary, pendingMedia: &pendingMedia)
-        summary.newItems.append(ref)
+        summary.newItems.append(id: id)
       }
       summary.warnings = warnings.map { ImportWarning(entry: $0.entry, message: $0.message) }
       if !pendingMedia.isEmpty {
@@ -248,11 +248,11 @@ extension CaseStore {
     }
   }
 
-  /// Stores one imported message with its provenance and media; returns its reference.
+  /// Stores one imported message with its provenance and media; returns its row id.
   private func store(
     _ message: ImportedMessage, identity: String, caseID: Int64, importID: Int64, source: ImportSourceInfo,
     db: Database, context: inout WriteContext, summary: inout ImportSummary, pendingMedia: inout [PendingMedia]
-  ) throws -> String {
+  ) throws -> Int64 {
     let actorID = try message.sender.map { try Self.upsertActor(db, &context, platform: message.platform, input: $0) }
     let details = message.details.isEmpty ? nil : Canonical.object(message.details.map { ($0.key, .text($0.value)) })
     let evidenceID = try context.insert(db, "evidence", [
@@ -293,7 +293,7 @@ extension CaseStore {
         summary.mediaMissing += 1
       }
     }
-    return Refs.make(.evidence, evidenceID)
+    return evidenceID
   }
 
   /// Notes a blob file that `put` just wrote or found: the blobs row, and the file to remove if
