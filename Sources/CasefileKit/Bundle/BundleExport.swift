@@ -37,7 +37,8 @@ extension CaseStore {
   ///    XSLT, the report's entry is added to the manifest, and the tree is signed with the store's
   ///    key and validated against the XSD; an invalid bundle is a bug and fails the export;
   /// 4. the package is written to a temporary file beside `url` and renamed into place, so a
-  ///    failed export leaves nothing behind. An existing file is replaced only with `overwrite`.
+  ///    failed export leaves nothing behind. Its other files are zipped on a second thread while
+  ///    the bundle is signed, and `bundle.xml` is its last entry. An existing file is replaced only with `overwrite`.
   public func exportBundle(_ request: ExportRequest, to url: URL, overwrite: Bool = false) throws -> ExportResult {
     if !overwrite, FileManager.default.fileExists(atPath: url.path) {
       throw CasefileError(.notAllowed, "\(url.path) exists; choose another name, or pass --force to replace it", location: .init(file: url.path))
@@ -79,23 +80,27 @@ extension CaseStore {
     // manifest then gets that entry, with the report's digest, before the bundle is signed.
     let report = add(BundlePackage.report, try BundleReport.render(tree, location: .init(file: BundlePackage.report)))
     try BundleXML.addManifestEntry(report, to: tree)
+
+    // Every file but bundle.xml is final now: another thread zips them (deflating the report is
+    // seconds for a big case) while this one signs, validates and serialises the bundle, which
+    // then goes in last.
+    let folder = url.deletingLastPathComponent()
+    let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).partial")
+    defer { try? FileManager.default.removeItem(at: temporary) }
+    let writer = try ArchiveWriter(zipAt: temporary, modified: clock.now())
+    let ahead = ZipAhead(writer: writer, files: files, attachments: attachments, blobs: blobs)
+    files = []
+    ahead.start()
+    // Whatever happens here, the other thread is done with the writer before it is used or
+    // freed, and before the temporary file is removed.
+    defer { ahead.wait() }
     try XMLSignature.sign(tree, privateKeyPEM: key.privateKeyPEM, keyName: key.publicKey.fingerprint)
     try BundleSchema.validate(tree, location: .init(file: BundlePackage.bundle))
     let bundle = try tree.serialized()
     // The signed tree is done with; freeing it (seconds for a big case) overlaps the zip.
     BackgroundRelease.release([consume tree])
-
-    let folder = url.deletingLastPathComponent()
-    let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).partial")
-    defer { try? FileManager.default.removeItem(at: temporary) }
-    let writer = try ArchiveWriter(zipAt: temporary, modified: clock.now())
+    try ahead.finish()
     try writer.add(BundlePackage.bundle, data: bundle)
-    for file in files { try writer.add(file.path, data: file.data) }
-    for path in attachments.keys.sorted() {
-      // Every read of a blob checks its hash. Stored, not deflated: media are compressed already,
-      // and a recipient's unpacker should see no expansion at all.
-      try writer.add(path, data: try blobs.read(attachments[path]!.sha256), compress: false)
-    }
     try writer.close()
     try DurableFile.sync(temporary, what: "the package")
     // rename(2) replaces an existing package atomically: at every moment the final name holds the
@@ -151,5 +156,62 @@ extension CaseStore {
       With casefile:  casefile verify PACKAGE.zip --fingerprint \(fingerprint)
 
       """
+  }
+}
+
+/// Zips the files of a package other than `bundle.xml` on a thread of its own (see
+/// ``CaseStore/exportBundle(_:to:overwrite:)``).
+///
+/// Unchecked Sendable: the writer and the file data pass to the other thread at ``start()`` and
+/// back at ``wait()``; between the two the exporting thread does not touch them. `wait()` runs on
+/// every path out of the export, so that the writer is never used or freed while the other thread
+/// holds it.
+private final class ZipAhead: @unchecked Sendable {
+  private let writer: ArchiveWriter
+  private var files: [(path: String, data: Data)]
+  private let attachments: [String: AttachmentRecord]
+  private let blobs: BlobStore
+  private let group = DispatchGroup()
+  private var started = false
+  private var waited = false
+  private var failure: (any Error)?
+
+  init(writer: ArchiveWriter, files: [(path: String, data: Data)], attachments: [String: AttachmentRecord], blobs: BlobStore) {
+    self.writer = writer
+    self.files = files
+    self.attachments = attachments
+    self.blobs = blobs
+  }
+
+  func start() {
+    started = true
+    DispatchQueue.global(qos: .userInitiated).async(group: group) { self.run() }
+  }
+
+  private func run() {
+    do {
+      for file in files { try writer.add(file.path, data: file.data) }
+      files = []
+      for path in attachments.keys.sorted() {
+        // Every read of a blob checks its hash. Stored, not deflated: media are compressed
+        // already, and a recipient's unpacker should see no expansion at all.
+        try writer.add(path, data: try blobs.read(attachments[path]!.sha256), compress: false)
+      }
+    } catch {
+      failure = error
+    }
+  }
+
+  /// Waits for the other thread; safe to call more than once.
+  func wait() {
+    guard started, !waited else { return }
+    group.wait()
+    waited = true
+  }
+
+  /// Waits, and throws what the other thread failed with.
+  func finish() throws {
+    wait()
+    if let failure { throw failure }
   }
 }

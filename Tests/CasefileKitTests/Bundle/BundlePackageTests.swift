@@ -66,6 +66,25 @@ import Testing
     #expect(throws: CasefileError.self) { try c.t.store.exportBundle(ExportRequest(caseRef: c.ref, profile: .indemnifier), to: url) }
   }
 
+  /// The attachments are zipped on a second thread while the bundle is signed: a blob changed in
+  /// the store must still stop the export, by name, and leave no package and no partial file.
+  @Test func aChangedBlobInTheStoreStopsTheExportAndLeavesNothing() throws {
+    let c = try BundleCase()
+    let folder = try TempFolder()
+    let blobs = c.t.store.blobs
+    let sha = try #require(try c.t.store.bundleContent(caseRef: c.ref).items.flatMap(\.record.attachments).first?.sha256)
+    let path = blobs.path(for: sha)
+    var bytes = try Data(contentsOf: path)
+    bytes[bytes.count - 1] ^= 0x01
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path.path)
+    try bytes.write(to: path)
+    let error = #expect(throws: CasefileError.self) {
+      try c.t.store.exportBundle(ExportRequest(caseRef: c.ref, profile: .indemnifier), to: folder.url("case.zip"))
+    }
+    #expect(error?.code == .integrity)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.root.path).isEmpty)
+  }
+
   @Test func aChangedAttachmentByteFailsEverywhere() throws {
     let c = try BundleCase()
     let folder = try TempFolder()
