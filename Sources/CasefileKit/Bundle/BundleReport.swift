@@ -30,7 +30,11 @@ public enum BundleReport {
       throw CasefileError(
         .badValue, "not an evidence bundle: the root element is not 'bundle' in \(BundleXML.namespace)", location: location)
     }
-    return try apply(stylesheetSource(), to: tree, location: location)
+    let stylesheet = try stylesheetSource()
+    // A big bundle is rendered in runs of items on several threads (``ReportChunks``), with the
+    // same bytes.
+    if let page = try ReportChunks.render(tree, stylesheet: stylesheet, location: location) { return page }
+    return try apply(stylesheet, to: tree, location: location)
   }
 
   /// Applies a stylesheet to a document as ``render(_:location:)`` does, without the check of the
