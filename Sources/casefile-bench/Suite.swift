@@ -45,7 +45,8 @@ struct Suite: ParsableCommand {
     print(String(format: "The suite took %.1f minutes.", minutes))
     let path = results ?? "\(place.work)/results.md"
     var markdown = "## Results\n\n" + machine.split(separator: "\n").map { "- \($0)\n" }.joined()
-    markdown += String(format: "- suite run: `casefile-bench suite%@`, %.1f minutes\n\n", quick ? " --quick" : "", minutes)
+    let chosen = parts == Part.allCases ? "" : " --parts " + parts.map(\.rawValue).joined(separator: " ")
+    markdown += String(format: "- suite run: `casefile-bench suite%@%@`, %.1f minutes\n\n", quick ? " --quick" : "", chosen, minutes)
     markdown += table.markdown() + growth.markdown()
     try markdown.write(toFile: path, atomically: true, encoding: .utf8)
     print("Markdown results: \(path)")
@@ -71,7 +72,7 @@ struct Suite: ParsableCommand {
     return Int(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
   }
 
-  /// The median of `count` runs (for commands that take milliseconds), with the highest peak RSS.
+  /// The median of `count` runs (for commands of a few seconds at most), with the highest peak RSS.
   func median(_ count: Int, _ arguments: [String], environment: [String: String]? = nil) throws -> Measurement {
     var runs: [Measurement] = []
     for _ in 0..<count { runs.append(try required(arguments, environment: environment, arguments.dropFirst().joined(separator: " "))) }

@@ -35,10 +35,12 @@ extension CaseStore {
   ///    any finding not allowed stops the export (``lintGate(_:)``);
   /// 3. `bundle.xml` is written once and parsed; `report.html` is rendered from that tree with our
   ///    XSLT, the report's entry is added to the manifest, and the tree is signed with the store's
-  ///    key and validated against the XSD; an invalid bundle is a bug and fails the export;
+  ///    key and validated against the XSD; an invalid bundle is a bug and fails the export. A big
+  ///    bundle's report is rendered in runs on several threads (``ReportChunks``);
   /// 4. the package is written to a temporary file beside `url` and renamed into place, so a
   ///    failed export leaves nothing behind. Its other files are zipped on a second thread while
-  ///    the bundle is signed, and `bundle.xml` is its last entry. An existing file is replaced only with `overwrite`.
+  ///    the bundle is signed, and `bundle.xml` is its last entry. An existing file is replaced
+  ///    only with `overwrite`.
   public func exportBundle(_ request: ExportRequest, to url: URL, overwrite: Bool = false) throws -> ExportResult {
     if !overwrite, FileManager.default.fileExists(atPath: url.path) {
       throw CasefileError(.notAllowed, "\(url.path) exists; choose another name, or pass --force to replace it", location: .init(file: url.path))

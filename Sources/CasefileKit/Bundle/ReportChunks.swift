@@ -55,7 +55,9 @@ enum ReportChunks {
           let page = try XSLTRun(stylesheet: compiled, document: document, messages: messages, location: location)
             .output(location: location).0
           // Only the first run's page is kept whole; of the others, only their articles.
-          guard let region = articles(in: page), count(of: articleOpen, in: page, within: region) == source.plan.runs[run].count else {
+          guard let region = articles(in: page),
+            count(of: articleOpen, in: page, within: region) == source.plan.runs[run].count
+          else {
             results.giveUp()
             return
           }
