@@ -31,10 +31,7 @@ struct GenerateChatAndMail: ParsableCommand {
     let path = "\(folder)/WhatsApp Chat with \(chatPartner).txt"
     let out = try BufferedOutput(path: path)
     var random = GenerateSMS.Random(state: seed)
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_GB")
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    formatter.dateFormat = "dd/MM/yyyy, HH:mm"
+    let formatter = utcFormatter("dd/MM/yyyy, HH:mm", locale: "en_GB")
     var date = 1_700_000_000.0
     try out.write("\u{FEFF}\(formatter.string(from: Date(timeIntervalSince1970: date))) - Messages and calls are end-to-end encrypted. Only people in this chat can read, listen to, or share them. Learn more.\n")
     for index in 0..<messages {
@@ -47,18 +44,21 @@ struct GenerateChatAndMail: ParsableCommand {
     return (path, try out.close())
   }
 
+  /// A formatter of UTC times in `format`, with the month and day names of `locale`.
+  static func utcFormatter(_ format: String, locale: String) -> DateFormatter {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: locale)
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    formatter.dateFormat = format
+    return formatter
+  }
+
   /// Writes an mbox of `messages` mails, most from the harasser; returns its size.
   static func writeMbox(messages: Int, to path: String, seed: UInt64) throws -> Int {
     let out = try BufferedOutput(path: path)
     var random = GenerateSMS.Random(state: seed)
-    let fromLine = DateFormatter()
-    fromLine.locale = Locale(identifier: "en_US_POSIX")
-    fromLine.timeZone = TimeZone(identifier: "UTC")
-    fromLine.dateFormat = "EEE MMM d HH:mm:ss yyyy"
-    let header = DateFormatter()
-    header.locale = Locale(identifier: "en_US_POSIX")
-    header.timeZone = TimeZone(identifier: "UTC")
-    header.dateFormat = "EEE, d MMM yyyy HH:mm:ss Z"
+    let fromLine = utcFormatter("EEE MMM d HH:mm:ss yyyy", locale: "en_US_POSIX")
+    let header = utcFormatter("EEE, d MMM yyyy HH:mm:ss Z", locale: "en_US_POSIX")
     var date = 1_700_000_000.0
     for index in 0..<messages {
       date += Double(60 + random.below(3600))
