@@ -377,6 +377,10 @@
 
   <!-- Items, in time order -->
 
+  <!-- casefile renders a big bundle's items in runs on several threads and joins their articles
+       (Sources/CasefileKit/Bundle/ReportChunks.swift). That gives the bytes of one run only while
+       the articles sit one after the other in this section, are sorted by these two keys, and
+       each depends on nothing but its item and its author: change any of that there too. -->
   <xsl:template name="items">
     <section id="items">
       <h2>Evidence items</h2>
