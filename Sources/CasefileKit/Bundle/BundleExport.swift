@@ -91,6 +91,7 @@ extension CaseStore {
     defer { try? FileManager.default.removeItem(at: temporary) }
     let writer = try ArchiveWriter(zipAt: temporary, modified: clock.now())
     let ahead = ZipAhead(writer: writer, files: files, attachments: attachments, blobs: blobs)
+    // The other thread holds the only reference, and frees the report's bytes once written.
     files = []
     ahead.start()
     // Whatever happens here, the other thread is done with the writer before it is used or

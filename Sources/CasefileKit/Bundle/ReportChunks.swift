@@ -132,16 +132,18 @@ enum ReportChunks {
 
     init?(_ tree: XMLTree, runSize: Int) {
       guard let root = xmlDocGetRootElement(tree.doc), Self.isBundle(root, "bundle") else { return nil }
-      let children = Self.elements(of: root)
+      let children = XMLNode.elementChildren(of: root)
       let itemsElements = children.filter { Self.isBundle($0, "items") }
       let actorsElements = children.filter { Self.isBundle($0, "actors") }
       guard itemsElements.count == 1, actorsElements.count <= 1 else { return nil }
-      let items = Self.elements(of: itemsElements[0]).filter { Self.isBundle($0, "item") }
+      let items = XMLNode.elementChildren(of: itemsElements[0]).filter { Self.isBundle($0, "item") }
       guard items.count > runSize, runSize > 0 else { return nil }
       // key('actor') matches b:actor anywhere: every one must be a child of b:actors, which is
       // what a run's document carries.
-      let actorChildren = actorsElements.first.map { Self.elements(of: $0).filter { Self.isBundle($0, "actor") }.count } ?? 0
-      guard Self.countActors(root) == actorChildren else { return nil }
+      let b = ["b": BundleXML.namespace]
+      guard let anywhere = try? tree.nodes("//b:actor", namespaces: b).count,
+        let listed = try? tree.nodes("/b:bundle/b:actors/b:actor", namespaces: b).count, anywhere == listed
+      else { return nil }
       // libxslt's order: the first key, then the second, byte by byte; ties in document order.
       let keyed = items.enumerated().map { index, item in (index, item, Self.occurredUTC(item), Self.capturedAt(item)) }
       let sorted = keyed.sorted { a, b in
@@ -160,57 +162,23 @@ enum ReportChunks {
       return xmlStrEqual(node.pointee.name, name) == 1 && xmlStrEqual(ns, BundleXML.namespace) == 1
     }
 
-    static func elements(of node: xmlNodePtr) -> [xmlNodePtr] {
-      var out: [xmlNodePtr] = []
-      var child = node.pointee.children
-      while let current = child {
-        if current.pointee.type == XML_ELEMENT_NODE { out.append(current) }
-        child = current.pointee.next
-      }
-      return out
-    }
-
-    /// The b:actor elements anywhere under `node`, counted without recursion.
-    static func countActors(_ node: xmlNodePtr) -> Int {
-      var total = 0
-      var current = node.pointee.children
-      while let here = current {
-        let isElement = here.pointee.type == XML_ELEMENT_NODE
-        if isElement, isBundle(here, "actor") { total += 1 }
-        if isElement, let first = here.pointee.children {
-          current = first
-          continue
-        }
-        // The next sibling of this node or of its nearest ancestor below `node`.
-        current = nil
-        var climb: xmlNodePtr? = here
-        while let up = climb, up != node {
-          if let next = up.pointee.next {
-            current = next
-            break
-          }
-          climb = up.pointee.parent
-        }
-      }
-      return total
-    }
-
     /// `string(b:occurredAt/@utc)`: the first such attribute in document order, or empty.
     static func occurredUTC(_ item: xmlNodePtr) -> [UInt8] {
-      for child in elements(of: item) where isBundle(child, "occurredAt") {
-        if let value = xmlGetNoNsProp(child, "utc") {
-          defer { cxml_free(value) }
-          return Array(UnsafeBufferPointer(start: value, count: Int(xmlStrlen(value))))
-        }
+      for child in XMLNode.elementChildren(of: item) where isBundle(child, "occurredAt") {
+        if let value = taken(xmlGetNoNsProp(child, "utc")) { return value }
       }
       return []
     }
 
     /// `string(b:capturedAt)`: the text of the first such element, or empty.
     static func capturedAt(_ item: xmlNodePtr) -> [UInt8] {
-      guard let element = elements(of: item).first(where: { isBundle($0, "capturedAt") }),
-        let value = xmlNodeGetContent(element)
-      else { return [] }
+      guard let element = XMLNode.elementChildren(of: item).first(where: { isBundle($0, "capturedAt") }) else { return [] }
+      return taken(xmlNodeGetContent(element)) ?? []
+    }
+
+    /// The bytes of a string libxml2 allocated for the caller, which is freed here.
+    static func taken(_ value: UnsafeMutablePointer<xmlChar>?) -> [UInt8]? {
+      guard let value else { return nil }
       defer { cxml_free(value) }
       return Array(UnsafeBufferPointer(start: value, count: Int(xmlStrlen(value))))
     }
@@ -245,17 +213,9 @@ enum ReportChunks {
         }
       } else {
         if let actors = plan.actorsElement {
-          var named = Set<[UInt8]>()
-          for item in items {
-            if let author = xmlGetNoNsProp(item, "author") {
-              named.insert(Array(UnsafeBufferPointer(start: author, count: Int(xmlStrlen(author)))))
-              cxml_free(author)
-            }
-          }
-          let wanted = Plan.elements(of: actors).filter { actor in
-            guard let ref = xmlGetNoNsProp(actor, "ref") else { return false }
-            defer { cxml_free(ref) }
-            return named.contains(Array(UnsafeBufferPointer(start: ref, count: Int(xmlStrlen(ref)))))
+          let named = Set(items.compactMap { Plan.taken(xmlGetNoNsProp($0, "author")) })
+          let wanted = XMLNode.elementChildren(of: actors).filter { actor in
+            Plan.taken(xmlGetNoNsProp(actor, "ref")).map(named.contains) ?? false
           }
           xmlAddChild(root, shallowCopy(actors, into: copy, with: wanted))
         }

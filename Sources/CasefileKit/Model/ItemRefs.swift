@@ -5,8 +5,13 @@
 /// that is one pair of numbers, where an array of reference strings held 16 MB and twice that
 /// while it grew. It reads and encodes as the list of references (`E-12`, `E-13`, …).
 public struct ItemRefs: Sendable, Equatable, Sequence {
-  /// Runs of ids: `first`, `first + 1`, …, `first + count - 1`.
-  private var runs: [(first: Int64, count: Int)] = []
+  /// Ids `first`, `first + 1`, …, `first + count - 1`.
+  fileprivate struct Run: Equatable, Sendable {
+    var first: Int64
+    var count: Int
+  }
+
+  private var runs: [Run] = []
   public private(set) var count = 0
 
   public init() {}
@@ -22,19 +27,15 @@ public struct ItemRefs: Sendable, Equatable, Sequence {
     if let last = runs.last, last.first + Int64(last.count) == id {
       runs[runs.count - 1].count += 1
     } else {
-      runs.append((id, 1))
+      runs.append(Run(first: id, count: 1))
     }
     count += 1
-  }
-
-  public static func == (lhs: ItemRefs, rhs: ItemRefs) -> Bool {
-    lhs.count == rhs.count && lhs.runs.elementsEqual(rhs.runs) { $0.first == $1.first && $0.count == $1.count }
   }
 
   public func makeIterator() -> Iterator { Iterator(runs: runs) }
 
   public struct Iterator: IteratorProtocol {
-    let runs: [(first: Int64, count: Int)]
+    fileprivate let runs: [Run]
     var run = 0
     var offset = 0
 

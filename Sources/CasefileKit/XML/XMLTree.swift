@@ -231,10 +231,15 @@ public struct XMLNode {
 
   /// The element children, in order.
   public var elements: [XMLNode] {
-    var out: [XMLNode] = []
+    Self.elementChildren(of: node).map { XMLNode(tree: tree, node: $0) }
+  }
+
+  /// The element children of a libxml2 node, in order.
+  static func elementChildren(of node: xmlNodePtr) -> [xmlNodePtr] {
+    var out: [xmlNodePtr] = []
     var child = node.pointee.children
     while let current = child {
-      if current.pointee.type == XML_ELEMENT_NODE { out.append(XMLNode(tree: tree, node: current)) }
+      if current.pointee.type == XML_ELEMENT_NODE { out.append(current) }
       child = current.pointee.next
     }
     return out
