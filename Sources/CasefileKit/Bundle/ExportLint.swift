@@ -30,12 +30,13 @@ extension BundleSelection {
   /// Every string of the selection that goes out, named by where it is: what the lint reads.
   ///
   /// What a platform or police bundle writes, field by field: the case title; each actor's
-  /// handle, display name, platform id and profile URL; each item's text, time as written, thread,
+  /// handle, display name, platform id and profile URL; each item's text, thread,
   /// recipients, URL, platform message id, details, archive entry path, and each attachment's
   /// file name and media type; each step's details (the report reference among them); notes when
   /// they go. The rest is casefile's own vocabulary (kinds, platforms, directions, times,
-  /// digests, references) or the doctor's own details in the sender block, which are meant to
-  /// go.
+  /// digests, references), an item's time as the export wrote it (a timestamp, which the date
+  /// rules would flag in every item), or the doctor's own details in the sender block, which are
+  /// meant to go.
   public var outgoingTexts: [LintText] {
     var texts: [LintText] = [LintText(caseRecord.ref, .caseTitle, caseRecord.title)]
     for actor in actors {
@@ -47,7 +48,6 @@ extension BundleSelection {
     for item in items {
       let ref = item.record.ref
       if let text = item.text?.value { texts.append(LintText(LintSource(ref, .text), text, thread: item.threadKey)) }
-      texts.append(LintText(ref, .occurredAtText, item.record.occurredAtText))
       if let url = item.record.url { texts.append(LintText(ref, .url, url)) }
       if let id = item.platformMessageID { texts.append(LintText(ref, .messageID, id)) }
       if let thread = item.thread { texts.append(LintText(ref, .thread, thread)) }

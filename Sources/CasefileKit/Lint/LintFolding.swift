@@ -60,7 +60,35 @@ struct FoldedText: Sendable {
       separator = false
     }
 
+    // A right-to-left override shows what follows it reversed: `your \u{202E}tneitap` reads as
+    // "your patient". Its units are put in the order they are seen.
+    var overrideFrom: Int? = nil
+    func endOverride() {
+      guard let from = overrideFrom else { return }
+      overrideFrom = nil
+      let to = units.count
+      guard to - from > 1 else { return }
+      let oldFlags = Array(flags[from..<to])
+      units[from..<to].reverse()
+      starts[from..<to].reverse()
+      ends[from..<to].reverse()
+      for k in 1..<(to - from) {
+        let old = to - 1 - k
+        flags[from + k] = (oldFlags[old + 1 - from] & Self.separatorBefore) | (oldFlags[old - from] & Self.fromDigit)
+      }
+      flags[from] = (oldFlags[0] & Self.separatorBefore) | (oldFlags[to - 1 - from] & Self.fromDigit)
+    }
+
     for scalar in text.unicodeScalars {
+      switch scalar.value {
+      case 0x202E:
+        endOverride()
+        overrideFrom = units.count
+      case 0x202C, 0x2069, 0x0A, 0x0D, 0x2029:
+        endOverride()
+      default:
+        break
+      }
       let start = offset
       let width = Int32(UTF8.width(scalar))
       offset += width
@@ -105,6 +133,7 @@ struct FoldedText: Sendable {
         for unit in folded { emit(unit, start: start, end: offset, digit: digit) }
       }
     }
+    endOverride()
   }
 
   /// The units of a phrase, separators dropped: what a phrase rule looks for.

@@ -58,6 +58,7 @@ public struct CustomPhrase: Hashable, Sendable {
 /// | id | matches |
 /// |---|---|
 /// | `phrase:my-patient` | my patient(s) |
+/// | `phrase:a-patient` | a / the / this / that patient, from patient(s), by patient(s) |
 /// | `phrase:our-patient` | our patient(s) |
 /// | `phrase:your-patient` | your patient(s) |
 /// | `phrase:a-patient-of` | a patient of, patient of mine / ours / yours |
@@ -107,6 +108,7 @@ public struct CustomPhrase: Hashable, Sendable {
 /// | `phrase:your-symptoms` | your symptoms, my symptoms |
 /// | `phrase:your-operation` | your operation, my operation |
 /// | `phrase:discharge` | discharge, discharged |
+/// | `phrase:after-appointment` | after (an / the / his / her / their) appointment(s) |
 ///
 /// Left out on purpose: "patient" alone (also the adjective, "be patient"), "surgery" alone
 /// (cosmetic surgery), "on my list" (a common threat), and "treated me" alone ("treated me like
