@@ -236,6 +236,27 @@ import Testing
       try ruleIDs(text) == ["phrase:my-patient", "nhs-number", "date-of-birth", "phrase:your-appointment"])
   }
 
+  /// One edit from a built-in word is a finding, except where the edit makes an ordinary word:
+  /// "patent" is one edit from "patient" and is left alone; "patience" and "impatient" are two.
+  @Test(arguments: [
+    "Thank you for your patience.", "Your impatient tone is noted.", "Your patent application was refused.",
+    "We are waiting for the train.", "I created your account.", "Try some meditation.",
+  ])
+  func ordinaryWordsNearABuiltInWordStayClean(_ text: String) throws {
+    #expect(try ruleIDs(text).isEmpty)
+  }
+
+  @Test(arguments: ["I was your pateint", "see your docter", "I was yuor patient", "my patinet"])
+  func oneEditFromABuiltInWordIsFound(_ text: String) throws {
+    let found = try findings(text)
+    if text.contains("yuor") {
+      // Words under six letters must match exactly: one edit there would flood ordinary text.
+      #expect(found.isEmpty)
+    } else {
+      #expect(!found.isEmpty)
+    }
+  }
+
   // MARK: Custom phrases
 
   @Test func customPhrases() throws {
