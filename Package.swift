@@ -37,7 +37,7 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       // The bundle's XSD and the report's XSLT, read at run time; schemas/ at the top links here.
-      resources: [.copy("Resources/schemas")]
+      resources: [.copy("Resources/schemas"), .copy("Resources/lint")]
     ),
     .executableTarget(
       name: "casefile",

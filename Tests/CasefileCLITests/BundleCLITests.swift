@@ -20,13 +20,16 @@ import Testing
   @Test func exportIsLintedThenVerifiedAndReceivedElsewhere() throws {
     let (cli, ref, fingerprint) = try seeded()
     let dir = cli.dir.url
-    let lint = try cli.json(["lint", "--case", ref, "--for", "platform"]) as! [String: Any]
+    // `casefile lint` lists the finding and exits non-zero: it would stop the export.
+    let linted = try cli.run(["lint", "--case", ref, "--for", "platform", "--json"])
+    #expect(linted.status == 65)
+    let lint = try JSONSerialization.jsonObject(with: Data(linted.stdout.utf8)) as! [String: Any]
     let findings = lint["findings"] as! [[String: Any]]
-    #expect(findings.map { $0["id"] as? String } == ["E-1/text/phrase:your-results"])
+    #expect(findings.map { "\($0["source"] as? String ?? "")/\($0["rule"] as? String ?? "")" } == ["E-1/text/phrase:your-results"])
     let out = dir.appendingPathComponent("reviews.zip").path
     let stopped = try cli.run(["export", "--case", ref, "--for", "platform", "--out", out])
     #expect(stopped.status == 65)
-    #expect(stopped.stderr.contains("E-1/text/phrase:your-results") && !stopped.stderr.contains("were wrong"))
+    #expect(stopped.stderr.contains("\(findings[0]["id"] as? String ?? "-") in E-1/text") && !stopped.stderr.contains("were wrong"))
     #expect(!FileManager.default.fileExists(atPath: out))
     let exported = try cli.json(["export", "--case", ref, "--for", "platform", "--out", out, "--redact", "(?i)your results", "--json"]) as! [String: Any]
     #expect(exported["items"] as? Int == 1)

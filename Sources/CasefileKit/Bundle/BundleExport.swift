@@ -48,7 +48,8 @@ extension CaseStore {
     let key = try SigningKey.load(from: location)
     let content = try bundleContent(caseRef: request.caseRef)
     let selection = try request.profile.select(content, request: request)
-    var warnings = try lintGate(selection)
+    let gate = try lintGate(selection)
+    var warnings = gate.warnings
     if request.profile == .police && request.includeConfidential {
       warnings.append("this police bundle carries private notes, patient flags and the indemnifier's advice (--include-confidential)")
     }
@@ -76,7 +77,7 @@ extension CaseStore {
     let tree = try XMLTree.parseXML(
       try BundleXML.write(
         selection, createdAt: createdAt, keyFingerprint: key.publicKey.fingerprint,
-        allowedFindings: request.allowedFindings.sorted(), manifest: manifest),
+        allowedFindings: gate.allowedIDs, manifest: manifest),
       location: .init(file: BundlePackage.bundle))
     // The report is rendered from the bundle as it stands without the report's own entry; the
     // manifest then gets that entry, with the report's digest, before the bundle is signed.

@@ -93,7 +93,7 @@ extension CaseStore {
     // wording and its times are casefile's.
     var pieces = authors + selection.items.compactMap(\.record.url) + selection.items.compactMap(\.platformMessageID)
     pieces += selection.steps.compactMap { $0.details["reference"] }
-    try Self.lintDraft(pieces, linter: try ConfidentialityLint(customPhrases: try lintPhrases(), today: CalendarDay.on(clock.now(), in: zone)))
+    try Self.lintDraft(pieces, linter: try confidentialityLint())
     return lines.joined(separator: "\n")
   }
 

@@ -28,22 +28,35 @@ public struct ExportLintReport: Sendable, Codable, Equatable {
 
 extension BundleSelection {
   /// Every string of the selection that goes out, named by where it is: what the lint reads.
+  ///
+  /// What a platform or police bundle writes, field by field: the case title; each actor's
+  /// handle, display name, platform id and profile URL; each item's text, thread,
+  /// recipients, URL, platform message id, details, archive entry path, and each attachment's
+  /// file name and media type; each step's details (the report reference among them); notes when
+  /// they go. The rest is casefile's own vocabulary (kinds, platforms, directions, times,
+  /// digests, references), an item's time as the export wrote it (a timestamp, which the date
+  /// rules would flag in every item), or the doctor's own details in the sender block, which are
+  /// meant to go.
   public var outgoingTexts: [LintText] {
     var texts: [LintText] = [LintText(caseRecord.ref, .caseTitle, caseRecord.title)]
     for actor in actors {
       texts.append(LintText(actor.ref, .actorHandle, actor.handle))
       if let name = actor.displayName { texts.append(LintText(actor.ref, .actorDisplayName, name)) }
+      if let id = actor.platformUserId { texts.append(LintText(actor.ref, .actorPlatformUserID, id)) }
       if let url = actor.profileUrl { texts.append(LintText(actor.ref, .actorProfileURL, url)) }
     }
     for item in items {
       let ref = item.record.ref
-      if let text = item.text?.value { texts.append(LintText(ref, .text, text)) }
+      if let text = item.text?.value { texts.append(LintText(LintSource(ref, .text), text, thread: item.threadKey)) }
       if let url = item.record.url { texts.append(LintText(ref, .url, url)) }
+      if let id = item.platformMessageID { texts.append(LintText(ref, .messageID, id)) }
       if let thread = item.thread { texts.append(LintText(ref, .thread, thread)) }
       for (number, recipient) in item.recipients.enumerated() { texts.append(LintText(ref, .recipient(number + 1), recipient)) }
       for (name, value) in item.details { texts.append(LintText(ref, .detail(name), value)) }
+      if let entry = item.provenance?.entryPath { texts.append(LintText(ref, .entryPath, entry)) }
       for (number, attachment) in item.record.attachments.enumerated() {
         texts.append(LintText(ref, .attachmentName(number + 1), attachment.fileName))
+        texts.append(LintText(ref, .attachmentType(number + 1), attachment.mediaType))
       }
     }
     for step in steps {
@@ -52,7 +65,7 @@ extension BundleSelection {
       }
     }
     for note in notes ?? [] { texts.append(LintText(note.ref, .text, note.text)) }
-    return texts
+    return texts.filter { !$0.text.isEmpty }
   }
 }
 
@@ -62,11 +75,30 @@ extension LintText {
   }
 }
 
+/// What the lint let through: warnings to print, and the ids of the findings allowed, as the lint
+/// wrote them (never as the user typed them), for the bundle's `<allowed>`.
+public struct LintGateResult: Sendable, Equatable {
+  public var warnings: [String]
+  public var allowedIDs: [String]
+}
+
 extension CaseStore {
   /// The user's own phrases for the lint (`casefile config set lint-phrases "a; b"`).
   public func lintPhrases() throws -> [CustomPhrase] {
     let value = try settings()[Setting.lintPhrases.rawValue] ?? ""
     return value.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { CustomPhrase($0) }
+  }
+
+  /// The languages whose phrase lists the lint uses (`casefile config set lint-languages en,es`).
+  public func lintLanguages() throws -> [String] {
+    let value = try settings()[Setting.lintLanguages.rawValue] ?? "en"
+    return value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
+  }
+
+  /// The lint with the user's phrases and languages.
+  public func confidentialityLint() throws -> ConfidentialityLint {
+    try ConfidentialityLint(
+      customPhrases: try lintPhrases(), languages: try lintLanguages(), today: CalendarDay.on(clock.now(), in: zone))
   }
 
   /// Lints what a bundle for `request` would carry, after its redactions, without exporting.
@@ -77,28 +109,41 @@ extension CaseStore {
 
   /// Lints a selection against the built-in rules and the user's phrases.
   public func lint(_ selection: BundleSelection) throws -> ExportLintReport {
-    let linter = try ConfidentialityLint(customPhrases: try lintPhrases(), today: CalendarDay.on(clock.now(), in: zone))
+    let linter = try confidentialityLint()
     let texts = selection.outgoingTexts
     let findings = try linter.lint(texts)
-    let allowed = Set(selection.request.allowedFindings.map { $0.lowercased() })
+    let allowed = Set(selection.request.allowedFindings.map(ConfidentialityLint.allowKey))
     return ExportLintReport(
       caseRef: selection.caseRecord.ref, profile: selection.request.profile.rawValue, textsChecked: texts.count,
       findings: findings.map {
         .init(
-          id: $0.id, rule: $0.ruleID, source: $0.source.description, explanation: $0.explanation, preview: $0.preview,
-          allowed: allowed.contains($0.id.lowercased()))
+          id: $0.id, rule: $0.ruleID, source: ($0.continuesFrom.map { "\($0) + " } ?? "") + $0.source.description,
+          explanation: $0.explanation, preview: $0.preview,
+          allowed: allowed.contains(ConfidentialityLint.allowKey($0.id)))
       },
       unusedAllowances: ConfidentialityLint.unusedAllowances(Set(selection.request.allowedFindings), in: findings))
   }
 
   /// The export's gate: for a linted profile, any finding not allowed stops the export with an
-  /// explanation that names each finding and never quotes the text around it.
-  public func lintGate(_ selection: BundleSelection) throws -> [String] {
-    guard selection.request.profile.isLinted else { return [] }
+  /// explanation that names each finding and never quotes the text around it. An `--allow` id
+  /// that names no finding of this export is an error: ids are opaque, so anything else is a typo,
+  /// a stale id, or text that must not go into the package.
+  public func lintGate(_ selection: BundleSelection) throws -> LintGateResult {
+    guard selection.request.profile.isLinted else {
+      guard selection.request.allowedFindings.isEmpty else {
+        throw CasefileError(.usage, "--allow is for platform and police bundles: an indemnifier bundle is not linted")
+      }
+      return LintGateResult(warnings: [], allowedIDs: [])
+    }
     let report = try lint(selection)
+    guard report.unusedAllowances.isEmpty else {
+      throw CasefileError(
+        .usage,
+        "--allow takes the id of a finding of this export, as 'casefile lint' lists it (such as L3-0a1b2c3d4e); \(report.unusedAllowances.count) given match none")
+    }
     let blocking = report.blocking
     guard blocking.isEmpty else {
-      let lines = blocking.prefix(20).map { "  \($0.id): \($0.explanation) (\($0.preview))" }.joined(separator: "\n")
+      let lines = blocking.prefix(20).map { "  \($0.id) in \($0.source): \($0.explanation) (\($0.preview))" }.joined(separator: "\n")
       throw CasefileError(
         .lintFindings,
         """
@@ -107,9 +152,8 @@ extension CaseStore {
         Redact them with --redact REGEX, leave an item out with --exclude-item, or allow a finding you have checked with --allow ID.
         """)
     }
-    var warnings = report.findings.filter(\.allowed).map { "allowed lint finding \($0.id)" }
-    warnings += report.unusedAllowances.map { "--allow \($0) matched no finding" }
-    return warnings
+    let allowed = report.findings.filter(\.allowed)
+    return LintGateResult(warnings: allowed.map { "allowed lint finding \($0.id)" }, allowedIDs: allowed.map(\.id).sorted())
   }
 }
 

@@ -74,6 +74,9 @@ public struct BundleSelection: Sendable {
     public var details: [(name: String, value: String)]
     /// nil for a manual item.
     public var provenance: Provenance?
+    /// The thread the item was in, for the lint to read consecutive items together; never
+    /// written into a bundle.
+    public var threadKey: String? = nil
   }
 
   public struct Provenance: Sendable {
@@ -189,20 +192,42 @@ extension ExportProfile {
 
     var caseRecord = content.caseRecord
     caseRecord.title = plain(caseRecord.title)
+    // --redact reaches every field that goes out, not only the texts.
+    let actors = content.actors.filter { authors.contains($0.ref) }.map { actor -> ActorRecord in
+      var actor = actor
+      actor.handle = plain(actor.handle)
+      actor.displayName = actor.displayName.map(plain)
+      actor.profileUrl = actor.profileUrl.map(plain)
+      actor.platformUserId = actor.platformUserId.map(plain)
+      return actor
+    }
+    func outgoingRecord(_ record: EvidenceItem) -> EvidenceItem {
+      var record = record
+      record.url = record.url.map(plain)
+      record.occurredAtText = plain(record.occurredAtText)
+      record.attachments = record.attachments.map { attachment in
+        var attachment = attachment
+        attachment.fileName = plain(attachment.fileName)
+        return attachment
+      }
+      return record
+    }
     return BundleSelection(
       request: request, caseRecord: caseRecord, sender: sender,
-      actors: content.actors.filter { authors.contains($0.ref) }, patientFlags: confidential,
+      actors: actors, patientFlags: confidential,
       items: items.map { item in
         let full = self != .platform
-        return BundleSelection.Item(
-          record: item.record, text: outgoing(item.record.text), thread: full ? item.thread.map(plain) : nil,
+        var selected = BundleSelection.Item(
+          record: outgoingRecord(item.record), text: outgoing(item.record.text), thread: full ? item.thread.map(plain) : nil,
           direction: item.direction, recipients: full ? item.recipients.map(plain) : [],
-          platformMessageID: item.platformMessageID, details: full ? item.details.map { ($0.name, plain($0.value)) } : [],
+          platformMessageID: item.platformMessageID.map(plain), details: full ? item.details.map { ($0.name, plain($0.value)) } : [],
           provenance: item.provenance.map { source in
             BundleSelection.Provenance(
-              format: source.format, archiveSha256: full ? source.archiveSha256 : nil, entryPath: full ? source.entryPath : nil,
+              format: source.format, archiveSha256: full ? source.archiveSha256 : nil, entryPath: full ? plain(source.entryPath) : nil,
               fragmentSha256: source.fragmentSha256, fragment: self == .indemnifier ? source.fragment : nil)
           })
+        selected.threadKey = "\(item.record.platform.rawValue)/\(item.thread ?? "")"
+        return selected
       },
       steps: steps,
       notes: confidential ? content.notes.map { note in

@@ -58,6 +58,7 @@ public struct CustomPhrase: Hashable, Sendable {
 /// | id | matches |
 /// |---|---|
 /// | `phrase:my-patient` | my patient(s) |
+/// | `phrase:a-patient` | a / the / this / that patient, from patient(s), by patient(s) |
 /// | `phrase:our-patient` | our patient(s) |
 /// | `phrase:your-patient` | your patient(s) |
 /// | `phrase:a-patient-of` | a patient of, patient of mine / ours / yours |
@@ -107,6 +108,7 @@ public struct CustomPhrase: Hashable, Sendable {
 /// | `phrase:your-symptoms` | your symptoms, my symptoms |
 /// | `phrase:your-operation` | your operation, my operation |
 /// | `phrase:discharge` | discharge, discharged |
+/// | `phrase:after-appointment` | after (an / the / his / her / their) appointment(s) |
 ///
 /// Left out on purpose: "patient" alone (also the adjective, "be patient"), "surgery" alone
 /// (cosmetic surgery), "on my list" (a common threat), and "treated me" alone ("treated me like
@@ -135,70 +137,42 @@ public enum LintRules {
       + "implies a patient relationship."
   }
 
-  /// The built-in wording rules, in the order of the table above.
-  public static let phraseRules: [LintRule] = [
-    phrase("my-patient", Theme.relationship, ["my patient(s)"]),
-    phrase("our-patient", Theme.relationship, ["our patient(s)"]),
-    phrase("your-patient", Theme.relationship, ["your patient(s)"]),
-    phrase(
-      "a-patient-of", Theme.relationship,
-      ["a patient of", "patient of mine", "patient of ours", "patient of yours"]),
-    phrase("former-patient", Theme.relationship, ["former patient(s)", "ex-patient(s)", "past patient(s)"]),
-    phrase("registered-patient", Theme.relationship, ["registered patient(s)", "registered with you"]),
-    phrase("doctor-patient", Theme.relationship, ["doctor-patient", "patient-doctor"]),
-    phrase(
-      "under-my-care", Theme.relationship,
-      ["under my care", "under your care", "under our care", "in my care", "in your care"]),
-    phrase("my-doctor", Theme.relationship, ["my doctor"]),
-    phrase("your-doctor", Theme.relationship, ["your doctor"]),
-    phrase("my-gp", Theme.relationship, ["my GP"]),
-    phrase("your-gp", Theme.relationship, ["your GP"]),
-    phrase("your-appointment", Theme.care, ["your appointment(s)"]),
-    phrase("my-appointment", Theme.care, ["my appointment(s)"]),
-    phrase("your-results", Theme.care, ["your results", "your blood results", "your scan results"]),
-    phrase("your-test-results", Theme.care, ["your test result(s)"]),
-    phrase("my-results", Theme.care, ["my results", "my test results", "my blood results", "my scan results"]),
-    phrase("your-prescription", Theme.care, ["your prescription(s)", "your repeat prescription(s)"]),
-    phrase("my-prescription", Theme.care, ["my prescription(s)", "my repeat prescription(s)"]),
-    phrase("prescribed", Theme.care, ["you prescribed", "I prescribed", "prescribed you", "prescribed me"]),
-    phrase("your-referral", Theme.care, ["your referral(s)"]),
-    phrase("my-referral", Theme.care, ["my referral(s)"]),
-    phrase("your-medication", Theme.care, ["your medication(s)", "your meds"]),
-    phrase("my-medication", Theme.care, ["my medication(s)", "my meds"]),
-    phrase("your-treatment", Theme.care, ["your treatment", "your treatment plan"]),
-    phrase("my-treatment", Theme.care, ["my treatment", "my treatment plan"]),
-    phrase("sick-note", Theme.care, ["sick note(s)", "fit note(s)", "medical certificate(s)"]),
-    phrase(
-      "at-the-clinic", Theme.place,
-      ["at the clinic", "at your clinic", "at my clinic", "in clinic", "in your clinic"]),
-    phrase(
-      "the-surgery", Theme.place,
-      ["the surgery", "your surgery", "GP surgery", "GP's surgery", "doctor's surgery"]),
-    phrase("the-practice", Theme.place, ["the practice", "your practice", "GP practice", "medical practice"]),
-    phrase("waiting-room", Theme.place, ["waiting room"]),
-    phrase("on-the-ward", Theme.place, ["on the ward", "on your ward"]),
-    phrase("home-visit", Theme.place, ["home visit(s)"]),
-    phrase("consultation", Theme.clinical, ["consultation(s)"]),
-    phrase(
-      "medical-record", Theme.records, ["medical record(s)", "health record(s)", "patient record(s)"]),
-    phrase(
-      "medical-notes", Theme.records, ["medical notes", "clinical notes", "patient notes", "case notes"]),
-    phrase("medical-history", Theme.records, ["medical history"]),
-    phrase(
-      "hospital-number", Theme.records, ["hospital number", "patient number", "MRN", "CHI number"]),
-    phrase("your-diagnosis", Theme.clinical, ["your diagnosis", "diagnosed you"]),
-    phrase("my-diagnosis", Theme.clinical, ["my diagnosis", "diagnosed me"]),
-    phrase("misdiagnosed", Theme.clinical, ["misdiagnosed", "misdiagnosis"]),
-    phrase("treated-you", Theme.clinical, ["treated you", "treating you"]),
-    phrase("you-treated-me", Theme.clinical, ["you treated me"]),
-    phrase("i-examined", Theme.clinical, ["I examined", "examined you"]),
-    phrase("you-examined-me", Theme.clinical, ["you examined me"]),
-    phrase("your-condition", Theme.clinical, ["your condition"]),
-    phrase("my-condition", Theme.clinical, ["my condition"]),
-    phrase("your-symptoms", Theme.clinical, ["your symptoms", "my symptoms"]),
-    phrase("your-operation", Theme.clinical, ["your operation", "my operation"]),
-    phrase("discharge", Theme.clinical, ["discharge", "discharged"]),
-  ]
+  /// The built-in wording rules, in the order of the table above: the English list,
+  /// `Resources/lint/phrases/en.txt`.
+  public static let phraseRules: [LintRule] = phraseRules(language: "en")
+
+  /// The languages with a phrase list shipped in `Resources/lint/phrases/`.
+  public static let languages: [String] = {
+    guard let folder = Bundle.module.url(forResource: "phrases", withExtension: nil, subdirectory: "lint"),
+      let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path)
+    else { return ["en"] }
+    return names.filter { $0.hasSuffix(".txt") }.map { String($0.dropLast(4)) }.sorted()
+  }()
+
+  /// The phrase rules of one shipped language; English ids are `phrase:<slug>`, the others
+  /// `phrase:<language>:<slug>`.
+  public static func phraseRules(language: String) -> [LintRule] {
+    guard let url = Bundle.module.url(forResource: language, withExtension: "txt", subdirectory: "lint/phrases"),
+      let text = try? String(contentsOf: url, encoding: .utf8)
+    else { return [] }
+    var rules: [LintRule] = []
+    for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+      let parts = line.split(separator: "\t").map { $0.trimmingCharacters(in: .whitespaces) }
+      guard parts.count == 3 else { continue }
+      let explanation: String
+      switch parts[1] {
+      case "relationship": explanation = Theme.relationship
+      case "care": explanation = Theme.care
+      case "place": explanation = Theme.place
+      case "records": explanation = Theme.records
+      default: explanation = Theme.clinical
+      }
+      let phrases = parts[2].split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+      guard !phrases.isEmpty else { continue }
+      rules.append(phrase(language == "en" ? parts[0] : "\(language):\(parts[0])", explanation, phrases))
+    }
+    return rules
+  }
 
   /// The identifier rules.
   public static let identifierRules: [LintRule] = [nhsNumber, ppsn, dateOfBirth, fullDate]
@@ -224,6 +198,35 @@ public enum LintRules {
 
   /// Every built-in rule: the phrases, then the identifiers.
   public static var builtIn: [LintRule] { phraseRules + identifierRules }
+
+  /// The rules for the user's phrases, checked as a list: each must keep at least two letters or
+  /// digits once folded (one letter, or none, would match almost everything), no two may fold to
+  /// the same thing, and no two may have the same id.
+  public static func customRules(_ phrases: [CustomPhrase]) throws -> [LintRule] {
+    var rules: [LintRule] = []
+    var ids = Set(builtIn.map(\.id))
+    var folded: [String: Int] = [:]
+    for (index, phrase) in phrases.enumerated() {
+      let rule = try custom(phrase, number: index + 1)
+      let form = FoldedText.string(of: phrase.phrase)
+      guard form.unicodeScalars.count >= 2 else {
+        throw CasefileError(
+          .badValue,
+          "custom lint phrase \(index + 1) has fewer than two letters or digits once case, accents and look-alike letters are set aside: it would match almost everything")
+      }
+      if let earlier = folded[form] {
+        throw CasefileError(
+          .badValue,
+          "custom lint phrases \(earlier) and \(index + 1) are the same once case, accents, spacing and look-alike letters are set aside")
+      }
+      folded[form] = index + 1
+      guard ids.insert(rule.id).inserted else {
+        throw CasefileError(.badValue, "two custom lint phrases have the id \(rule.id)")
+      }
+      rules.append(rule)
+    }
+    return rules
+  }
 
   /// The rule for one custom phrase; `number` counts from 1 and names the phrase in errors.
   static func custom(_ custom: CustomPhrase, number: Int) throws -> LintRule {
@@ -272,53 +275,10 @@ public enum LintRules {
     return LintRule(id: "phrase:\(slug)", kind: .phrase, title: title, explanation: explanation, phrases: phrases)
   }
 
-  // MARK: Phrase patterns
-
-  /// What may stand between two words: any whitespace or line break, and the invisible characters
-  /// (zero-width space, word joiner, soft hyphen, BOM) that a copied text sometimes holds.
-  static let gap = #"[\s\x{200B}\x{2060}\x{00AD}\x{FEFF}]+"#
-  /// A letter, a digit or an underscore: what a match must not be glued to.
-  static let wordChar = #"[\p{L}\p{N}\p{M}_]"#
-
-  /// The ICU pattern of a phrase rule: its phrases as alternatives, longest first, each bounded
-  /// by non-word characters.
-  static func pattern(for phrases: [String], allowPlural: Bool) -> String {
-    let alternatives = phrases.map { pattern(forPhrase: $0, allowPlural: allowPlural) }
-      .sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
-    return "(?:" + alternatives.joined(separator: "|") + ")"
-  }
-
-  private static func pattern(forPhrase phrase: String, allowPlural: Bool) -> String {
-    let words = phrase.split(whereSeparator: { $0.isWhitespace })
-    let body = words.map { word -> String in
-      var word = Substring(word)
-      var plural = false
-      if allowPlural, word.hasSuffix("(s)") {
-        word = word.dropLast(3)
-        plural = true
-      }
-      var piece = ""
-      for character in word {
-        switch character {
-        case "'", "\u{2019}", "\u{2018}", "\u{02BC}", "`", "\u{00B4}":
-          piece += "['\u{2019}\u{2018}\u{02BC}`\u{00B4}]?"
-        case "-", "\u{2010}", "\u{2011}", "\u{2013}", "\u{2014}":
-          piece += #"[\s\-\x{2010}\x{2011}\x{2013}\x{2014}]*"#
-        default:
-          piece += NSRegularExpression.escapedPattern(for: String(character))
-        }
-      }
-      return plural ? piece + "s?" : piece
-    }.joined(separator: gap)
-    let first = phrase.unicodeScalars.first.map(isWordScalar) ?? false
-    let last = phrase.replacingOccurrences(of: "(s)", with: "").unicodeScalars.last.map(isWordScalar) ?? false
-    return (first ? "(?<!\(wordChar))" : "") + body + (last ? "(?!\(wordChar))" : "")
-  }
-
   /// Whether a phrase that starts or ends with `scalar` needs a word boundary there: a letter,
   /// digit or underscore of a script that puts spaces between words. Han, kana, Thai, Lao, Khmer
   /// and Myanmar do not, so a phrase in them matches inside a run of text.
-  private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+  static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
     guard scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "_" else {
       return false
     }

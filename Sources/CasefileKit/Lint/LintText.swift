@@ -29,6 +29,22 @@ public struct LintField: RawRepresentable, Hashable, Sendable, CustomStringConve
   /// An actor's id on the platform.
   public static let actorPlatformUserID = LintField(rawValue: "actorPlatformUserID")
 
+  /// An item's message id on the platform.
+  public static let messageID = LintField(rawValue: "messageID")
+  /// The path of an item's source inside the imported archive.
+  public static let entryPath = LintField(rawValue: "entryPath")
+  /// An item's time as the export wrote it.
+  public static let occurredAtText = LintField(rawValue: "occurredAtText")
+
+  /// Whether the field is an identifier whose words are often glued together (handles, ids, links,
+  /// file names): long phrases match inside its words too.
+  public var isGlued: Bool {
+    switch self {
+    case .text, .caseTitle, .thread, .actorDisplayName: false
+    default: !rawValue.hasPrefix("detail:") && !rawValue.hasPrefix("stepDetail:") && !rawValue.hasPrefix("recipient:")
+    }
+  }
+
   /// One named detail of an item or a step, such as `detail:reference`.
   public static func detail(_ name: String) -> LintField {
     LintField(rawValue: "detail:\(name)")
@@ -47,6 +63,11 @@ public struct LintField: RawRepresentable, Hashable, Sendable, CustomStringConve
   /// The file name of an item's attachment, counted from 1 in the item's order: `attachment:2`.
   public static func attachmentName(_ number: Int) -> LintField {
     LintField(rawValue: "attachment:\(number)")
+  }
+
+  /// The media type of an item's attachment: `attachmentType:2`.
+  public static func attachmentType(_ number: Int) -> LintField {
+    LintField(rawValue: "attachmentType:\(number)")
   }
 }
 
@@ -97,10 +118,14 @@ public struct LintSource: Hashable, Sendable, CustomStringConvertible {
 public struct LintText: Sendable, Equatable {
   public var source: LintSource
   public var text: String
+  /// The thread an item's text is in: consecutive texts of one thread are also read across their
+  /// junction. Never written anywhere.
+  public var thread: String?
 
-  public init(_ source: LintSource, _ text: String) {
+  public init(_ source: LintSource, _ text: String, thread: String? = nil) {
     self.source = source
     self.text = text
+    self.thread = thread
   }
 
   public init(ref: String, field: LintField, text: String) {

@@ -52,12 +52,16 @@ extension CaseStore {
     /// The doctor's own phrases for the confidentiality lint, separated by `;` (a practice's name,
     /// a colleague's, a street): added to the built-in list.
     case lintPhrases = "lint-phrases"
+    /// The languages whose built-in phrase lists the lint uses, separated by commas: `en,es`.
+    /// English is always used.
+    case lintLanguages = "lint-languages"
     public static let noun = "setting"
 
     public var defaultValue: String {
       switch self {
       case .reportDueDays: "7"
       case .lintPhrases: ""
+      case .lintLanguages: "en"
       }
     }
 
@@ -71,7 +75,19 @@ extension CaseStore {
         return String(days)
       case .lintPhrases:
         let phrases = value.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        // Refused now rather than at the next export: phrases that collide, or match everything.
+        _ = try LintRules.customRules(phrases.map { CustomPhrase($0) })
         return phrases.joined(separator: "; ")
+      case .lintLanguages:
+        var languages = ["en"]
+        for code in value.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !code.isEmpty {
+          guard LintRules.languages.contains(code) else {
+            throw CasefileError(
+              .badValue, "lint-languages: casefile has no phrase list for '\(code)' (it has \(LintRules.languages.joined(separator: ", ")))")
+          }
+          if !languages.contains(code) { languages.append(code) }
+        }
+        return languages.joined(separator: ",")
       }
     }
   }

@@ -7,7 +7,9 @@ struct Lint: ParsableCommand {
     discussion: """
       Reads exactly what 'casefile export' would put into the bundle (same options), after \
       redaction, and lists each finding with the id that --allow takes. Never prints the text \
-      around a finding. Add your own phrases with 'casefile config set lint-phrases "a; b"'.
+      around a finding. Add your own phrases with 'casefile config set lint-phrases "a; b"', and \
+      other languages' lists with 'casefile config set lint-languages en,es'. Exits non-zero when \
+      a finding would stop the export, or an --allow id names no finding.
       """)
 
   @OptionGroup var storeOptions: StoreOptions
@@ -26,14 +28,27 @@ struct Lint: ParsableCommand {
       caseRef: caseRef, profile: try ExportProfile.parse(profile), platform: try platform.map(Platform.parse), identify: identify,
       includeConfidential: includeConfidential, excludedItems: excludeItem, redactions: redact, allowedFindings: allow)
     let report = try storeOptions.open().lint(request)
-    if output.json { return try Output.json(report) }
+    if output.json {
+      try Output.json(report)
+    } else {
+      printReport(report)
+    }
+    if report.profile == ExportProfile.indemnifier.rawValue { return }
+    if !report.unusedAllowances.isEmpty {
+      throw CasefileError(.usage, "--allow takes the id of a finding of this export; \(report.unusedAllowances.count) given match none")
+    }
+    if !report.blocking.isEmpty {
+      throw CasefileError(.lintFindings, "\(report.blocking.count) finding(s) would stop the export")
+    }
+  }
+
+  private func printReport(_ report: ExportLintReport) {
     print("\(report.caseRef), \(report.profile) bundle: \(report.textsChecked) text(s) checked, \(report.findings.count) finding(s), \(report.blocking.count) blocking")
     for finding in report.findings {
-      print("  \(finding.allowed ? "allowed " : "")\(finding.id)")
+      print("  \(finding.allowed ? "allowed " : "")\(finding.id)  \(finding.source)  \(finding.rule)")
       print("      \(finding.explanation) (\(finding.preview))")
     }
-    for unused in report.unusedAllowances { Output.notice("warning: --allow \(unused) matched no finding") }
-    if !report.profile.isEmpty, report.profile == "indemnifier" {
+    if report.profile == ExportProfile.indemnifier.rawValue {
       print("(An indemnifier bundle is not linted on export: it is the case file for your own adviser.)")
     }
   }

@@ -14,6 +14,11 @@ import Testing
     try findings(text, custom: custom).map(\.ruleID)
   }
 
+  /// Where a finding is and which rule: what an id stood for before ids became opaque.
+  func key(_ finding: LintFinding) -> String {
+    "\(finding.source)/\(finding.ruleID)"
+  }
+
   /// The part of `text` that a finding's character range covers.
   func matched(_ finding: LintFinding, in text: String) -> String {
     String(Array(text)[finding.range])
@@ -66,7 +71,7 @@ import Testing
     #expect(found.map(\.ruleID) == ["nhs-number"])
     #expect(found.first.map { matched($0, in: text) } == number)
     #expect(found.first?.preview == "943 *** ****")
-    #expect(found.first?.id == "E-12/text/nhs-number")
+    #expect(found.first.map(key) == "E-12/text/nhs-number")
   }
 
   @Test func nhsNumberWithAWrongCheckDigitIsNotFlagged() throws {
@@ -231,6 +236,27 @@ import Testing
       try ruleIDs(text) == ["phrase:my-patient", "nhs-number", "date-of-birth", "phrase:your-appointment"])
   }
 
+  /// One edit from a built-in word is a finding, except where the edit makes an ordinary word:
+  /// "patent" is one edit from "patient" and is left alone; "patience" and "impatient" are two.
+  @Test(arguments: [
+    "Thank you for your patience.", "Your impatient tone is noted.", "Your patent application was refused.",
+    "We are waiting for the train.", "I created your account.", "Try some meditation.",
+  ])
+  func ordinaryWordsNearABuiltInWordStayClean(_ text: String) throws {
+    #expect(try ruleIDs(text).isEmpty)
+  }
+
+  @Test(arguments: ["I was your pateint", "see your docter", "I was yuor patient", "my patinet"])
+  func oneEditFromABuiltInWordIsFound(_ text: String) throws {
+    let found = try findings(text)
+    if text.contains("yuor") {
+      // Words under six letters must match exactly: one edit there would flood ordinary text.
+      #expect(found.isEmpty)
+    } else {
+      #expect(!found.isEmpty)
+    }
+  }
+
   // MARK: Custom phrases
 
   @Test func customPhrases() throws {
@@ -238,7 +264,7 @@ import Testing
     let text = "tell JANE\n o\u{2019}brien that ward 7b knows"
     let found = try findings(text, custom: custom)
     #expect(found.map(\.ruleID) == ["custom:jane-o-brien", "custom:the-ward"])
-    #expect(found.map(\.id) == ["E-12/text/custom:jane-o-brien", "E-12/text/custom:the-ward"])
+    #expect(found.map(key) == ["E-12/text/custom:jane-o-brien", "E-12/text/custom:the-ward"])
     #expect(found.map { matched($0, in: text) } == ["JANE\n o\u{2019}brien", "ward 7b"])
     #expect(found.map(\.preview) == ["JANE o\u{2019}brien", "ward *b"])
     // Whole words only.
@@ -263,8 +289,8 @@ import Testing
   }
 
   @Test func aCustomPhraseWithoutLatinLettersGetsANumberedID() throws {
-    let found = try findings("他是我的病人", custom: [CustomPhrase("a"), CustomPhrase("病人")])
-    #expect(found.map(\.ruleID) == ["custom:phrase-2"])
+    let found = try findings("他是我的病人", custom: [CustomPhrase("病人")])
+    #expect(found.map(\.ruleID) == ["custom:phrase-1"])
   }
 
   // MARK: Finding ids and the allow list
@@ -283,15 +309,18 @@ import Testing
     ]
     let found = try lint.lint(texts)
     #expect(
-      found.map(\.id) == [
+      found.map(key) == [
         "E-12/text/phrase:my-patient",
         "E-13/text/phrase:my-patient",
         "E-13/detail:thread%20name/phrase:my-patient",
         "C-2026-0001/stepDetail:S-5:advice/phrase:my-patient",
+        "E-14/recipient:2/phrase:a-patient",
         "E-14/recipient:2/phrase:a-patient-of",
         "E-14/attachment:1/phrase:medical-record",
         "A-3/actorDisplayName/phrase:your-gp",
       ])
+    #expect(found.allSatisfy { $0.id.range(of: #"^L[0-9]+-[0-9a-f]{10}$"#, options: .regularExpression) != nil })
+    #expect(Set(found.map(\.id)).count == found.count)
     #expect(found[3].source == LintSource("C-2026-0001", .stepDetail("S-5", "advice")))
     // The same texts give the same ids.
     #expect(try lint.lint(texts) == found)
@@ -299,7 +328,9 @@ import Testing
 
   @Test func repeatedMatchesInOneSourceHaveTheirOffsets() throws {
     let found = try findings("my patient said my patient")
-    #expect(found.map(\.id) == ["E-12/text/phrase:my-patient@0", "E-12/text/phrase:my-patient@16"])
+    #expect(found.map(key) == ["E-12/text/phrase:my-patient", "E-12/text/phrase:my-patient"])
+    #expect(found.map(\.range) == [0..<10, 16..<26])
+    #expect(found[0].id != found[1].id)
   }
 
   @Test func allowingOneFindingLeavesTheOthersBlocking() throws {
@@ -309,17 +340,15 @@ import Testing
       LintText(ref: "E-2", field: .text, text: "my patient, NHS 943 476 5919"),
     ])
     #expect(found.count == 3)
-    let blocking = ConfidentialityLint.blocking(found, allowed: ["E-1/text/phrase:my-patient"])
-    #expect(blocking.map(\.id) == ["E-2/text/phrase:my-patient", "E-2/text/nhs-number"])
+    let blocking = ConfidentialityLint.blocking(found, allowed: [found[0].id])
+    #expect(blocking.map(key) == ["E-2/text/phrase:my-patient", "E-2/text/nhs-number"])
     // Case and surrounding whitespace do not matter.
-    #expect(ConfidentialityLint.blocking(found, allowed: [" e-2/TEXT/nhs-number\n"]).count == 2)
+    #expect(ConfidentialityLint.blocking(found, allowed: [" \(found[2].id.uppercased())\n"]).count == 2)
     #expect(ConfidentialityLint.blocking(found, allowed: Set(found.map(\.id))).isEmpty)
     #expect(ConfidentialityLint.blocking(found, allowed: []) == found)
     // A rule id alone, or a source alone, allows nothing.
-    #expect(ConfidentialityLint.blocking(found, allowed: ["phrase:my-patient", "E-1/text", "E-1"]) == found)
-    #expect(
-      ConfidentialityLint.unusedAllowances(["E-1/text/phrase:my-patient", "E-9/text/ppsn"], in: found)
-        == ["E-9/text/ppsn"])
+    #expect(ConfidentialityLint.blocking(found, allowed: ["phrase:my-patient", "E-1/text", "E-1", "E-1/text/phrase:my-patient"]) == found)
+    #expect(ConfidentialityLint.unusedAllowances([found[0].id, "E-9/text/ppsn"], in: found) == ["E-9/text/ppsn"])
   }
 
   @Test func twoTextsWithOneSourceAreRefused() throws {
@@ -331,7 +360,7 @@ import Testing
 
   @Test func idPartsCannotRunIntoEachOther() throws {
     let found = try ConfidentialityLint(today: Self.today).lint("my patient", source: LintSource("E-1/x", .detail("a@b c")))
-    #expect(found.map(\.id) == ["E-1%2Fx/detail:a%40b%20c/phrase:my-patient"])
+    #expect(found.map(key) == ["E-1%2Fx/detail:a%40b%20c/phrase:my-patient"])
   }
 
   // MARK: What a finding says
@@ -396,7 +425,7 @@ import Testing
       LintText(ref: "E-1", field: .text, text: "You were my patient, Jane."),
       LintText(ref: "E-2", field: .text, text: "no problem here"),
     ]
-    #expect(try lint.lint(texts).map(\.id) == ["E-1/text/phrase:my-patient"])
+    #expect(try lint.lint(texts).map(key) == ["E-1/text/phrase:my-patient"])
     let (redacted, changed) = try Redactor(patterns: ["(?i)my\\s+patient"]).redact(texts)
     #expect(changed == [LintSource("E-1", .text)])
     #expect(redacted[0].text == "You were [redacted], Jane.")
