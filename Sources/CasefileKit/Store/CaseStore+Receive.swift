@@ -13,6 +13,9 @@ public struct ReceiveResult: Sendable, Codable, Equatable {
   public var notes: Int
   public var keyFingerprint: String
   public var signerProven: Bool
+  /// As in ``VerifyReport``: `pinned`, `own-key`, `trusted` or `unverified`.
+  public var signer: String
+  public var signerName: String?
 }
 
 extension CaseStore {
@@ -22,7 +25,8 @@ extension CaseStore {
   /// flags. Times, texts and digests are kept exactly as the bundle gives them. A package that
   /// fails verification is refused and nothing is stored; the same package is received only once.
   public func receive(_ url: URL, pin: BundleVerifier.Pin) throws -> ReceiveResult {
-    let (report, tree) = try BundleVerifier.verify(url, pin: pin)
+    var (report, tree) = try BundleVerifier.verify(url, pin: pin)
+    try judgeSigner(&report)
     let bundle = try ReceivedBundle(verified: tree)
     let source = try ExportSource(url: url)
     let packageSha256 = try source.sha256
@@ -137,7 +141,7 @@ extension CaseStore {
       return ReceiveResult(
         caseRef: ref, fromCaseRef: received.ref, profile: bundle.profile, items: bundle.items.count, attachments: attachments,
         steps: bundle.steps.count, notes: bundle.notes.count, keyFingerprint: report.keyFingerprint,
-        signerProven: report.signerProven)
+        signerProven: report.signerProven, signer: report.signer, signerName: report.signerName)
     }
   }
 }
