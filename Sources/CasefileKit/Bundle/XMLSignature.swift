@@ -113,6 +113,10 @@ public enum XMLSignature {
     guard try count("/*/ds:Signature/ds:Object") == 0, try count("//ds:Manifest") == 0 else {
       throw invalid("the signature holds Objects or Manifests, which casefile never writes", location)
     }
+    let keyInfo = try tree.nodes("/*/ds:Signature/ds:KeyInfo/*", namespaces: ns)
+    guard keyInfo.allSatisfy({ $0.name == "KeyName" && $0.namespaceURI == dsigNamespace }), keyInfo.count <= 1 else {
+      throw invalid("the signature's KeyInfo holds key material; casefile only trusts a key pinned by its fingerprint", location)
+    }
     // Exactly the elements casefile writes, each once where it writes it, with only their
     // Algorithm and URI attributes and text only in the three values: anything more inside the
     // Signature is outside what the signature covers, and some tools would still read it.
@@ -133,10 +137,6 @@ public enum XMLSignature {
       try count("/*/ds:Signature/ds:SignatureValue/text()") == 1, try count("/*/ds:Signature/ds:KeyInfo/ds:KeyName/text()") == 1
     else {
       throw invalid("the signature holds elements, attributes or text that casefile never writes", location)
-    }
-    let keyInfo = try tree.nodes("/*/ds:Signature/ds:KeyInfo/*", namespaces: ns)
-    guard keyInfo.allSatisfy({ $0.name == "KeyName" && $0.namespaceURI == dsigNamespace }), keyInfo.count <= 1 else {
-      throw invalid("the signature's KeyInfo holds key material; casefile only trusts a key pinned by its fingerprint", location)
     }
     return keyInfo.first?.text.trimmingCharacters(in: .whitespacesAndNewlines)
   }

@@ -92,12 +92,14 @@ import Testing
       "</SignedInfo>",
       "<Reference URI=\"\"><DigestMethod Algorithm=\"\(sha256Algorithm)\"/><DigestValue>AAAA</DigestValue></Reference></SignedInfo>")),
     .init(id: "comment-in-bundle", alteration: edit("<steps>", "<steps><!-- the police closed this case -->"), keepsSignature: true),
-    .init(id: "doctype-with-entity", alteration: .files { files, _ in
+    // A DOCTYPE is outside what the signature covers.
+    .init(id: "doctype", alteration: edit("?>\n<bundle", "?>\n<!DOCTYPE bundle [<!ENTITY note \"The police closed this case.\">]>\n<bundle"), keepsSignature: true),
+    .init(id: "doctype-entity-spelling", alteration: .files { files, _ in
       var text = bundleText(files)
       text = text.replacingOccurrences(of: "Watch yourself.", with: "&w;")
       text = text.replacingOccurrences(of: "?>\n<bundle", with: "?>\n<!DOCTYPE bundle [<!ENTITY w \"Watch yourself.\">]>\n<bundle")
       setBundle(&files, text)
-    }, keepsSignature: true),
+    }),
     .init(id: "cdata-section", alteration: edit("Watch yourself.", "<![CDATA[Watch yourself.]]>"), keepsSignature: true),
     .init(id: "processing-instruction", alteration: edit("?>\n<bundle", "?>\n<?xml-stylesheet type=\"text/xsl\" href=\"http://example.invalid/x.xsl\"?>\n<bundle")),
     .init(id: "symlink-entry", alteration: .files { files, _ in
@@ -140,9 +142,11 @@ import Testing
     let folder = try TempFolder()
     let url = folder.url("genuine.zip")
     let request =
-      profile == .platform
-      ? ExportRequest(caseRef: c.ref, profile: .platform, platform: .x, redactions: ["(?i)my patient"])
-      : ExportRequest(caseRef: c.ref, profile: profile)
+      switch profile {
+      case .platform: ExportRequest(caseRef: c.ref, profile: .platform, platform: .x, redactions: ["(?i)my patient"])
+      case .police: ExportRequest(caseRef: c.ref, profile: .police, redactions: ["(?i)my patient"])
+      default: ExportRequest(caseRef: c.ref, profile: profile)
+      }
     _ = try c.t.store.exportBundle(request, to: url)
     var files: Files = []
     try ExportSource(url: url).walk { entry, stream in
@@ -192,14 +196,7 @@ import Testing
 
   @Test(arguments: [ExportProfile.indemnifier, .platform, .police])
   func theGenuinePackagePassesTheCommandsOfItsVERIFYtxt(_ profile: ExportProfile) throws {
-    var g = try Self.genuine(profile)
-    if profile == .police {
-      // The police profile lints too: allow the one finding of the fixture.
-      let url = g.folder.url("police.zip")
-      _ = try g.c.t.store.exportBundle(
-        ExportRequest(caseRef: g.c.ref, profile: .police, allowedFindings: ["E-2/text/phrase:my-patient"]), to: url)
-      g = Genuine(c: g.c, folder: g.folder, url: url, files: [], block: g.block)
-    }
+    let g = try Self.genuine(profile)
     let result = try Self.recipientCheck(g.block, package: g.url, scratch: g.folder.url("scratch"))
     #expect(result.status == 0, "\(result.output)")
     #expect(Self.lastLine(result.output).hasPrefix("RESULT: ALL CHECKS PASSED"), "\(result.output)")
