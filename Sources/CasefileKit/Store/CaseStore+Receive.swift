@@ -27,6 +27,15 @@ extension CaseStore {
   public func receive(_ url: URL, pin: BundleVerifier.Pin) throws -> ReceiveResult {
     var (report, tree) = try BundleVerifier.verify(url, pin: pin)
     try judgeSigner(&report)
+    // A package this store signed is an anchor for it: its audit head and its items must still
+    // be in the store as they were.
+    if let own = try? SigningKey.load(from: location), own.publicKey.fingerprint == report.keyFingerprint,
+      let problem = try checkAnchor(tree, package: url.path).problems.first
+    {
+      throw CasefileError(
+        .integrity, "this store signed the package, but no longer holds what it exported (\(problem.message)); run 'casefile fsck --against'",
+        location: .init(file: url.path))
+    }
     let bundle = try ReceivedBundle(verified: tree)
     let source = try ExportSource(url: url)
     let packageSha256 = try source.sha256

@@ -32,8 +32,11 @@ extension CaseStore {
   public func trustKey(fingerprint text: String, name: String) throws -> TrustedKey {
     let fingerprint = try PublicSigningKey.normalizedFingerprint(text)
     let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
-    guard !name.isEmpty, !name.contains(where: { $0.isNewline }), name.count <= 200 else {
-      throw CasefileError(.usage, "give the key's owner a name of one line (--name \"Example Defence, claims desk\")")
+    // The name is printed on the terminal: no control or format characters, which could hide
+    // or rewrite what is shown.
+    let printable = name.unicodeScalars.allSatisfy { !CharacterSet.controlCharacters.contains($0) }
+    guard !name.isEmpty, printable, name.count <= 200 else {
+      throw CasefileError(.usage, "give the key's owner a name of one line, without control characters (--name \"Example Defence, claims desk\")")
     }
     return try write { db, context in
       if let id = try Int64.fetchOne(db, sql: "SELECT id FROM trusted_keys WHERE fingerprint = ?", arguments: [fingerprint]) {
