@@ -15,7 +15,7 @@ struct CasefileCommand: ParsableCommand {
       Every command finds the store the same way: its --store DIR option (given after the \
       command's name), then $CASEFILE_STORE, then $XDG_DATA_HOME/casefile \
       (~/.local/share/casefile). Exit codes: 0 ok, 64 usage, 65 bad data, 66 not found, 70 internal \
-      error, 74 I/O, 75 store busy, 80 integrity failure.
+      error, 74 I/O, 75 store busy, 80 integrity failure, 81 signer not verified.
       """,
     version: CasefileVersion.current,
     subcommands: [

@@ -37,7 +37,9 @@ import Testing
     #expect(verified["signer_proven"] as? Bool == true)
     let other = String(repeating: "ab", count: 32)
     #expect(try cli.run(["verify", out, "--fingerprint", other]).status == 80)
-    #expect(try cli.run(["verify", out]).stderr.contains("unproven"))
+    // Without a pin, the store's own key is known.
+    let own = try cli.run(["verify", out])
+    #expect(own.status == 0 && own.stdout.contains("signer verified: this store's own key"), "\(own.stderr)")
 
     let full = dir.appendingPathComponent("full.zip").path
     try cli.ok(["export", "--case", ref, "--for", "indemnifier", "--out", full])
@@ -51,6 +53,62 @@ import Testing
     #expect(draft.contains("Policy: Harassment") && draft.contains("https://maps.example/review/1") && !draft.contains("Worst GP"))
     let advice = try cli.ok(["draft", "indemnifier", "--case", ref, "--bundle", full])
     #expect(advice.contains("Membership number: M-1") && advice.contains(fingerprint))
+  }
+}
+
+/// Without --fingerprint, a package whose key nothing vouches for is verified but flagged, with
+/// its own exit code, until the key is trusted in the store.
+@Suite struct UnverifiedSignerCLITests {
+  @Test func verifyAndReceiveSayTheSignerIsNotVerifiedUntilTheKeyIsTrusted() throws {
+    let (cli, ref, fingerprint) = try BundleCLITests().seeded()
+    let full = cli.dir.url.appendingPathComponent("full.zip").path
+    try cli.ok(["export", "--case", ref, "--for", "indemnifier", "--out", full])
+    let desk = CLI(in: try TempDir())
+    try desk.ok(["init"])
+
+    let unverified = try desk.run(["verify", full])
+    #expect(unverified.status == 81, "\(unverified.stderr)")
+    #expect(unverified.stdout.contains("signer NOT verified") && unverified.stderr.contains("WARNING: signer NOT verified"))
+    let json = try desk.run(["verify", full, "--json"])
+    #expect(json.status == 81 && json.stdout.contains("\"signer\" : \"unverified\""), "\(json.stdout)")
+    #expect(try desk.run(["verify", full, "--fingerprint", fingerprint]).status == 0)
+
+    // Received all the same, but flagged.
+    let received = try desk.run(["receive", full])
+    #expect(received.status == 81 && received.stderr.contains("signer NOT verified"), "\(received.stderr)")
+    #expect(received.stdout.contains("Received"))
+
+    try desk.ok(["keys", "trust", fingerprint, "--name", "Dr Example (checked by phone)"])
+    let listed = try desk.ok(["keys", "list"])
+    #expect(listed.contains(fingerprint) && listed.contains("Dr Example (checked by phone)"))
+    let trusted = try desk.run(["verify", full])
+    #expect(trusted.status == 0 && trusted.stdout.contains("signer verified: a trusted key (Dr Example (checked by phone))"))
+    #expect(!trusted.stderr.contains("NOT verified"))
+    // The trust is audited: fsck still passes with the new rows.
+    try desk.ok(["fsck"])
+
+    try desk.ok(["keys", "untrust", fingerprint])
+    #expect(try desk.run(["verify", full]).status == 81)
+    #expect(!(try desk.ok(["keys", "list"])).contains(fingerprint))
+    #expect(try desk.run(["keys", "untrust", fingerprint]).status == 66)
+    #expect(try desk.run(["keys", "trust", "abc", "--name", "x"]).status == 64)
+    #expect(try desk.run(["keys", "trust", fingerprint, "--name", "evil\u{1b}]0;title\u{07}"]).status == 64)
+  }
+
+  @Test func fsckAgainstAPackageAndTheAuditHeadInCaseShowAndTheDraft() throws {
+    let (cli, ref, _) = try BundleCLITests().seeded()
+    let full = cli.dir.url.appendingPathComponent("full.zip").path
+    try cli.ok(["export", "--case", ref, "--for", "indemnifier", "--out", full])
+    let checked = try cli.ok(["fsck", "--against", full])
+    #expect(checked.contains("is audit record") && checked.contains("1 of 1") && checked.contains("OK: everything matches."))
+    let head = (try cli.json(["fsck"]) as! [String: Any])["head_hash"] as! String
+    #expect(try cli.ok(["case", "show", ref]).contains("Store audit head: \(head.prefix(16))"))
+    #expect(try cli.ok(["draft", "indemnifier", "--case", ref]).contains("Audit head of my case store today: \(head.prefix(16))"))
+    // Another store's package is not an anchor for this one.
+    let (other, otherRef, _) = try BundleCLITests().seeded()
+    let foreign = other.dir.url.appendingPathComponent("other.zip").path
+    try other.ok(["export", "--case", otherRef, "--for", "indemnifier", "--out", foreign])
+    #expect(try cli.run(["fsck", "--against", foreign]).status == 80)
   }
 }
 

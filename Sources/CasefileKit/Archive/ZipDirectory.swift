@@ -20,9 +20,23 @@ struct ZipDirectory {
     var localOffset: Int64
     /// Bit 0 of the general-purpose flags, in the central record or the local header.
     var encrypted: Bool
+    /// What only the package check needs: the flags, CRC, the lengths of the central record's
+    /// extra field and comment, and the ids of its extra fields.
+    var flags: UInt16 = 0
+    var crc32: UInt32 = 0
+    var commentLength = 0
+    var extraIDs: [UInt16] = []
   }
 
   var records: [Record]
+  /// Where the parts outside the entries lie: the central directory, the zip64 end record (if
+  /// any), the end record, its comment's length, and the file's size.
+  var directoryOffset: Int64 = 0
+  var directorySize: Int64 = 0
+  var zip64EndOffset: Int64?
+  var endOffset: Int64 = 0
+  var commentLength = 0
+  var fileSize: Int64 = 0
 
   private static let maxDirectoryBytes: Int64 = 512 << 20
 
@@ -66,11 +80,14 @@ struct ZipDirectory {
     var count = Int64(u16(tail, endAt + 10))
     var directorySize = Int64(u32(tail, endAt + 12))
     var directoryOffset = Int64(u32(tail, endAt + 16))
+    let commentLength = Int(u16(tail, endAt + 20))
+    var zip64EndOffset: Int64?
     if count == 0xffff || directorySize == 0xffff_ffff || directoryOffset == 0xffff_ffff {
       // Zip64: the locator sits just before the end record and points at the zip64 end record.
       guard endOffset >= 20 else { throw corrupt(file, "the zip64 locator is missing") }
       let locator = try reader.bytes(at: endOffset - 20, count: 20)
       guard u32(locator, 0) == 0x0706_4b50 else { throw corrupt(file, "the zip64 locator is missing") }
+      zip64EndOffset = Int64(bitPattern: u64(locator, 8))
       let end64 = try reader.bytes(at: Int64(bitPattern: u64(locator, 8)), count: 56)
       guard u32(end64, 0) == 0x0606_4b50 else { throw corrupt(file, "the zip64 end record is missing") }
       count = Int64(bitPattern: u64(end64, 32))
@@ -111,8 +128,10 @@ struct ZipDirectory {
       // Zip64 extra field: the 64-bit values, in order, for each 32-bit field that is all ones.
       var extra = nameStart + nameLength
       let extraEnd = extra + extraLength
+      var extraIDs: [UInt16] = []
       while extra + 4 <= extraEnd {
         let id = u16(directory, extra)
+        extraIDs.append(id)
         let length = Int(u16(directory, extra + 2))
         if id == 0x0001 {
           var field = extra + 4
@@ -162,10 +181,103 @@ struct ZipDirectory {
       records.append(
         Record(
           name: name, compressedSize: compressed, localOffset: local,
-          encrypted: (flags & 1) != 0 || (localFlags & 1) != 0))
+          encrypted: (flags & 1) != 0 || (localFlags & 1) != 0, flags: flags, crc32: u32(directory, at + 16),
+          commentLength: commentLength, extraIDs: extraIDs))
       at = next
     }
-    return ZipDirectory(records: records)
+    return ZipDirectory(
+      records: records, directoryOffset: directoryOffset, directorySize: directorySize, zip64EndOffset: zip64EndOffset,
+      endOffset: endOffset, commentLength: commentLength, fileSize: size)
+  }
+
+  /// The extra fields a package may carry: zip64 sizes, and the times, owner and group that
+  /// libarchive writes. Anything else could hold data that some tool shows.
+  private static let packageExtraFields: Set<UInt16> = [0x0001, 0x5455, 0x7875]
+
+  /// Checks that a package (a zip casefile wrote) holds nothing outside its entries that a
+  /// recipient's tool could show or run: no zip comment, no entry comment, no extra field but
+  /// the known ones, no bytes before the first entry (a self-extractor, or a page that makes the
+  /// file open as HTML), between entries, or between the directory and the end record. Each byte
+  /// of the file must belong to a local header, an entry's data, its data descriptor, the central
+  /// directory or the end records. Imports do not use this: platforms' downloads may hold such
+  /// parts, and are kept as they are.
+  static func checkPackageLayout(url: URL, limits: ArchiveLimits) throws {
+    let zip = try read(url: url, limits: limits)
+    let file = url.path
+    func outside(_ message: String, entry: String? = nil) -> CasefileError {
+      CasefileError(.packageOutsideEntries, message, location: .init(file: file, entry: entry.map(EntryPath.printable)))
+    }
+    guard zip.commentLength == 0, zip.endOffset + 22 == zip.fileSize else {
+      throw outside(
+        zip.commentLength > 0
+          ? "the zip has a comment (\(zip.commentLength) bytes), which casefile never writes and unzip shows to whoever opens it"
+          : "the zip has bytes after its end record, which casefile never writes")
+    }
+    if let end64 = zip.zip64EndOffset {
+      guard zip.directoryOffset + zip.directorySize == end64, end64 + 56 + 20 == zip.endOffset else {
+        throw outside("the zip has bytes between its central directory and its end records, which casefile never writes")
+      }
+    } else {
+      guard zip.directoryOffset + zip.directorySize == zip.endOffset else {
+        throw outside("the zip has bytes between its central directory and its end record, which casefile never writes")
+      }
+    }
+    let fd = open(file, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else {
+      throw CasefileError(.io, "cannot read the archive: \(String(cString: strerror(errno)))", location: .init(file: file))
+    }
+    defer { close(fd) }
+    let reader = Reader(fd: fd, file: file, size: zip.fileSize)
+    var expected: Int64 = 0
+    for record in zip.records.sorted(by: { $0.localOffset < $1.localOffset }) {
+      guard record.commentLength == 0 else {
+        throw outside("the entry has a comment, which casefile never writes", entry: record.name)
+      }
+      guard record.extraIDs.allSatisfy(packageExtraFields.contains) else {
+        throw outside("the entry has an extra field casefile never writes", entry: record.name)
+      }
+      guard record.localOffset == expected else {
+        throw outside(
+          expected == 0
+            ? "the zip has bytes before its first entry, which casefile never writes (they can make the file open as something else)"
+            : "the zip has bytes between two entries, which casefile never writes",
+          entry: record.name)
+      }
+      let header = try reader.bytes(at: record.localOffset, count: 30)
+      let nameLength = Int64(u16(header, 26))
+      let extraLength = Int(u16(header, 28))
+      let extra = try reader.bytes(at: record.localOffset + 30 + nameLength, count: extraLength)
+      var at = 0
+      while at + 4 <= extra.count {
+        guard packageExtraFields.contains(u16(extra, at)) else {
+          throw outside("the entry's local header has an extra field casefile never writes", entry: record.name)
+        }
+        at += 4 + Int(u16(extra, at + 2))
+      }
+      guard at == extra.count else { throw outside("the entry's local extra field is damaged", entry: record.name) }
+      var end = record.localOffset + 30 + nameLength + Int64(extraLength) + record.compressedSize
+      if record.flags & 0x0008 != 0 {
+        // A data descriptor follows the data: its signature is optional, and its sizes are 4 or
+        // 8 bytes. Only a descriptor that repeats the entry's CRC, and ends where the next part
+        // starts, is taken.
+        let next = zip.records.map(\.localOffset).filter { $0 > record.localOffset }.min() ?? zip.directoryOffset
+        var matched = false
+        for (signed, length) in [(true, 16), (true, 24), (false, 12), (false, 20)] where end + Int64(length) == next {
+          let descriptor = try reader.bytes(at: end, count: length)
+          let crcAt = signed ? 4 : 0
+          if (!signed || u32(descriptor, 0) == 0x0807_4b50), u32(descriptor, crcAt) == record.crc32 {
+            matched = true
+            end += Int64(length)
+            break
+          }
+        }
+        guard matched else { throw outside("the zip has bytes after the entry's data, which casefile never writes", entry: record.name) }
+      }
+      expected = end
+    }
+    guard expected == zip.directoryOffset else {
+      throw outside("the zip has bytes between its last entry and its central directory, which casefile never writes")
+    }
   }
 
   private static func corrupt(_ file: String, _ message: String, entry: String? = nil) -> CasefileError {
@@ -214,4 +326,10 @@ struct ZipDirectory {
       return out
     }
   }
+}
+
+extension CasefileError.Code {
+  /// A package whose zip holds something outside its entries (a comment, an extra field, bytes
+  /// before, between or after them): a recipient's tools could show it, and no signature covers it.
+  public static let packageOutsideEntries = CasefileError.Code("package-outside-entries", .integrity)
 }

@@ -23,6 +23,8 @@ public struct ReceivedBundle: Sendable {
     public var recipients: [String]
     public var text: String?
     public var textRedacted: Bool
+    /// The SHA-256 of the text before it was redacted, when the package gives it.
+    public var textOriginalSha256: String? = nil
     public var url: String?
     public var platformMessageID: String?
     public var details: [(name: String, value: String)]
@@ -104,6 +106,7 @@ public struct ReceivedBundle: Sendable {
         thread: try optional("b:thread", from: node).map(text),
         recipients: try tree.nodes("b:recipients/b:recipient", from: node, namespaces: ns).map(text),
         text: try body.map(text), textRedacted: body?.attribute("redacted") == "true",
+        textOriginalSha256: body?.attribute("originalSha256"),
         url: try optional("b:url", from: node).map(text), platformMessageID: try optional("b:platformMessageId", from: node).map(text),
         details: try details(try tree.nodes("b:details/b:detail", from: node, namespaces: ns)),
         method: try CaptureMethod.parse(provenance.attribute("method") ?? ""),

@@ -11,6 +11,11 @@ public struct VerifyReport: Sendable, Codable, Equatable {
   /// False when no key was pinned: the package's own key verified it, which proves the bundle is
   /// whole but not who made it.
   public var signerProven: Bool
+  /// Who vouches for the key: `pinned`, `own-key`, `trusted` (with ``signerName``) or
+  /// `unverified`.
+  public var signer: String
+  /// The name the key was trusted under (`casefile keys trust`).
+  public var signerName: String?
   public var items: Int
   /// Files beside bundle.xml, each matched against the signed manifest.
   public var files: Int
@@ -21,6 +26,10 @@ public struct VerifyReport: Sendable, Codable, Equatable {
 /// threats.md, and every file against the signed manifest. Any failure throws; the data is read
 /// only from the very tree that was verified.
 public enum BundleVerifier {
+  /// The exit code of `verify` and `receive` when the package is whole but nothing vouches for
+  /// its signer: no pin, and a key neither trusted nor the store's own.
+  public static let unverifiedSignerExitCode: Int32 = 81
+
   /// The largest `bundle.xml` read.
   static let maximumBundleBytes = 2 << 30
 
@@ -32,12 +41,37 @@ public enum BundleVerifier {
     case none
   }
 
+  /// The XML declaration casefile writes, the whole first line of every bundle.
+  static let declaration = Data("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n".utf8)
+
+  /// Checks that bundle.xml is in the form casefile writes, as VERIFY.txt checks it: UTF-8 under
+  /// casefile's declaration, no other processing instruction, and no `<!` at all (a DOCTYPE, a
+  /// comment or a CDATA section, none of which casefile writes; in UTF-8 text and attribute
+  /// values `<` is always escaped). Canonical XML hides each of these from the signature: a
+  /// DOCTYPE's entities or a CDATA section can spell the signed text another way, and a comment
+  /// is not covered at all.
+  static func checkWrittenForm(_ bundle: Data, location: CasefileError.Location) throws {
+    guard bundle.starts(with: declaration) else {
+      throw CasefileError(.signatureInvalid, "bundle.xml does not start with the XML declaration casefile writes (UTF-8)", location: location)
+    }
+    let markup = Data("<!".utf8)
+    let instruction = Data("<?".utf8)
+    guard bundle.range(of: markup) == nil, bundle.range(of: instruction, in: declaration.count..<bundle.count) == nil else {
+      throw CasefileError(
+        .signatureInvalid,
+        "bundle.xml holds a DOCTYPE, a comment, a CDATA section or a processing instruction, which casefile never writes",
+        location: location)
+    }
+  }
+
   /// Verifies the package at `url`; returns the report and the verified tree.
   public static func verify(_ url: URL, pin: Pin) throws -> (report: VerifyReport, tree: XMLTree) {
     let source = try ExportSource(url: url)
     guard source.kind == .zip else {
       throw CasefileError(.integrity, "an evidence package is a zip; this is a \(source.kind.rawValue)", location: .init(file: url.path))
     }
+    // A comment or extra bytes in the zip are outside every signature, and unzip shows them.
+    try ZipDirectory.checkPackageLayout(url: url, limits: source.limits)
     var bundle: Data?
     var signer: Data?
     var files: [String: (size: Int, sha256: String)] = [:]
@@ -78,6 +112,7 @@ public enum BundleVerifier {
 
     // The bundle is parsed with casefile's own safe options (no DTD, no entities), never xmlsec's.
     let tree = try XMLTree.parseXML(bundle, location: at)
+    try checkWrittenForm(bundle, location: at)
     try BundleSchema.validate(tree, location: at)
     checks.append("bundle.xml matches \(BundleSchema.fileName)")
 
@@ -144,7 +179,7 @@ public enum BundleVerifier {
     let report = VerifyReport(
       file: url.path, profile: try tree.node("/b:bundle", namespaces: ns)?.attribute("profile") ?? "",
       caseRef: try value("/b:bundle/b:metadata/b:caseRef"), createdAt: try value("/b:bundle/b:metadata/b:createdAt"),
-      keyFingerprint: key.fingerprint, signerProven: proven,
+      keyFingerprint: key.fingerprint, signerProven: proven, signer: proven ? "pinned" : "unverified", signerName: nil,
       items: try tree.nodes("/b:bundle/b:items/b:item", namespaces: ns).count, files: files.count, checks: checks)
     return (report, tree)
   }

@@ -117,6 +117,27 @@ public enum XMLSignature {
     guard keyInfo.allSatisfy({ $0.name == "KeyName" && $0.namespaceURI == dsigNamespace }), keyInfo.count <= 1 else {
       throw invalid("the signature's KeyInfo holds key material; casefile only trusts a key pinned by its fingerprint", location)
     }
+    // Exactly the elements casefile writes, each once where it writes it, with only their
+    // Algorithm and URI attributes and text only in the three values: anything more inside the
+    // Signature is outside what the signature covers, and some tools would still read it.
+    let written = [
+      "ds:SignedInfo", "ds:SignedInfo/ds:CanonicalizationMethod", "ds:SignedInfo/ds:SignatureMethod", "ds:SignedInfo/ds:Reference",
+      "ds:SignedInfo/ds:Reference/ds:Transforms", "ds:SignedInfo/ds:Reference/ds:DigestMethod",
+      "ds:SignedInfo/ds:Reference/ds:DigestValue", "ds:SignatureValue", "ds:KeyInfo", "ds:KeyInfo/ds:KeyName",
+    ]
+    for path in written {
+      guard try count("/*/ds:Signature/\(path)") == 1 else {
+        throw invalid("the signature must hold exactly one \(path.split(separator: ":").last ?? ""), where casefile writes it", location)
+      }
+    }
+    guard try count("/*/ds:Signature//*") == written.count + 2, try count("/*/ds:Signature/ds:SignedInfo/ds:Reference/ds:Transforms/ds:Transform") == 2,
+      try count("/*/ds:Signature//@*") == 6, try count("/*/ds:Signature/@*") == 0,
+      try count("/*/ds:Signature//text()[normalize-space() != '']") == 3,
+      try count("/*/ds:Signature/ds:SignedInfo/ds:Reference/ds:DigestValue/text()") == 1,
+      try count("/*/ds:Signature/ds:SignatureValue/text()") == 1, try count("/*/ds:Signature/ds:KeyInfo/ds:KeyName/text()") == 1
+    else {
+      throw invalid("the signature holds elements, attributes or text that casefile never writes", location)
+    }
     return keyInfo.first?.text.trimmingCharacters(in: .whitespacesAndNewlines)
   }
 

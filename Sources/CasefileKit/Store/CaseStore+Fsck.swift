@@ -121,3 +121,86 @@ extension CaseStore {
     return BackupResult(directory: target.directory.path, blobsCopied: copied, fsck: report)
   }
 }
+
+/// What `casefile fsck --against PACKAGE` found: the store checked as plain fsck does, and the
+/// package, signed by this store's key, as an anchor outside the store.
+public struct AnchorReport: Sendable, Equatable, Codable {
+  public var package: String
+  /// The audit head the package carries, signed.
+  public var packageAuditHead: String
+  /// Where that head stands in this store's chain, when it is there.
+  public var auditSeq: Int64?
+  public var items: Int
+  public var itemsMatched: Int
+  public var problems: [FsckProblem]
+}
+
+extension CaseStore {
+  /// Checks this store against a package it exported: the package must verify with this store's
+  /// key, its signed audit head must be a row of this store's audit chain, and each of its items
+  /// must be in the store unchanged. A chain rewritten consistently after the export (a text
+  /// edited, every digest recomputed) passes plain fsck, but its rows no longer hash to the head
+  /// the package carries.
+  ///
+  /// Items are matched by content (platform, time, author's handle, text, or the original text's
+  /// SHA-256 when the package has it, and attachment digests): outgoing platform and police
+  /// packages number their items afresh, so their refs are not the store's. An indemnifier
+  /// package's refs are the store's, and there the item must be that very row.
+  public func checkAnchor(_ url: URL) throws -> AnchorReport {
+    let key = try SigningKey.load(from: location)
+    let (_, tree) = try BundleVerifier.verify(url, pin: .key(key.publicKey))
+    return try checkAnchor(tree, package: url.path)
+  }
+
+  func checkAnchor(_ tree: XMLTree, package: String) throws -> AnchorReport {
+    let ns = ["b": BundleXML.namespace]
+    let head = try tree.node("/b:bundle/b:metadata/b:auditHead", namespaces: ns)?.text ?? ""
+    let bundle = try ReceivedBundle(verified: tree)
+    let handles = Dictionary(bundle.actors.map { ($0.ref, $0.input.handle) }, uniquingKeysWith: { first, _ in first })
+    let byStoreRef = bundle.profile == ExportProfile.indemnifier.rawValue
+    return try read { db in
+      var problems: [FsckProblem] = []
+      let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM audit WHERE row_hash = ?", arguments: [head])
+      if seq == nil {
+        problems.append(FsckProblem(
+          kind: .auditChain, table: "audit", rowID: nil, ref: "audit head \(head.prefix(16))",
+          message: "the package's signed audit head \(head) is not in this store's audit chain: the store's history was rewritten after the package was exported"))
+      }
+      var matched = 0
+      for item in bundle.items {
+        var sql = """
+          SELECT e.id, e.text, a.handle FROM evidence e LEFT JOIN actors a ON a.id = e.actor_id
+          WHERE e.platform = ? AND e.occurred_at = ?
+          """
+        var arguments: StatementArguments = [item.platform.rawValue, item.occurredAt.utc]
+        if byStoreRef, let id = try? Refs.parse(item.ref, .evidence) {
+          sql += " AND e.id = ?"
+          arguments += [id]
+        }
+        let author = item.author.flatMap { handles[$0] }
+        let found = try Row.fetchAll(db, sql: sql, arguments: arguments).contains { row in
+          let text: String? = row["text"]
+          if let author, !author.contains("[redacted]"), author != (row["handle"] as String?) { return false }
+          if item.textRedacted {
+            if let original = item.textOriginalSha256, original != Digest.sha256Hex(Data((text ?? "").utf8)) { return false }
+          } else if item.text != text {
+            return false
+          }
+          let id: Int64 = row["id"]
+          let stored = Set((try? String.fetchAll(db, sql: "SELECT blob_sha256 FROM attachments WHERE evidence_id = ?", arguments: [id])) ?? [])
+          return item.attachments.allSatisfy { stored.contains($0.sha256) }
+        }
+        if found {
+          matched += 1
+        } else {
+          problems.append(FsckProblem(
+            kind: .rowMismatch, table: "evidence", rowID: nil, ref: item.ref,
+            message: "the package's item \(item.ref) (\(item.platform.rawValue), \(item.occurredAt.utc)) is not in this store as the package has it: it was changed or removed after the export"))
+        }
+      }
+      return AnchorReport(
+        package: package, packageAuditHead: head, auditSeq: seq, items: bundle.items.count, itemsMatched: matched,
+        problems: problems)
+    }
+  }
+}

@@ -13,6 +13,9 @@ public struct ReceiveResult: Sendable, Codable, Equatable {
   public var notes: Int
   public var keyFingerprint: String
   public var signerProven: Bool
+  /// As in ``VerifyReport``: `pinned`, `own-key`, `trusted` or `unverified`.
+  public var signer: String
+  public var signerName: String?
 }
 
 extension CaseStore {
@@ -22,7 +25,17 @@ extension CaseStore {
   /// flags. Times, texts and digests are kept exactly as the bundle gives them. A package that
   /// fails verification is refused and nothing is stored; the same package is received only once.
   public func receive(_ url: URL, pin: BundleVerifier.Pin) throws -> ReceiveResult {
-    let (report, tree) = try BundleVerifier.verify(url, pin: pin)
+    var (report, tree) = try BundleVerifier.verify(url, pin: pin)
+    try judgeSigner(&report)
+    // A package this store signed is an anchor for it: its audit head and its items must still
+    // be in the store as they were.
+    if let own = try? SigningKey.load(from: location), own.publicKey.fingerprint == report.keyFingerprint,
+      let problem = try checkAnchor(tree, package: url.path).problems.first
+    {
+      throw CasefileError(
+        .integrity, "this store signed the package, but no longer holds what it exported (\(problem.message)); run 'casefile fsck --against'",
+        location: .init(file: url.path))
+    }
     let bundle = try ReceivedBundle(verified: tree)
     let source = try ExportSource(url: url)
     let packageSha256 = try source.sha256
@@ -137,7 +150,7 @@ extension CaseStore {
       return ReceiveResult(
         caseRef: ref, fromCaseRef: received.ref, profile: bundle.profile, items: bundle.items.count, attachments: attachments,
         steps: bundle.steps.count, notes: bundle.notes.count, keyFingerprint: report.keyFingerprint,
-        signerProven: report.signerProven)
+        signerProven: report.signerProven, signer: report.signer, signerName: report.signerName)
     }
   }
 }

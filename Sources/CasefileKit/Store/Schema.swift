@@ -12,7 +12,7 @@ enum Schema {
     "import_warnings", "missing_media",
   ]
   /// Tables whose rows may change; each change is audited with the row's new state.
-  static let mutableTables = ["profile", "settings", "cases", "actors"]
+  static let mutableTables = ["profile", "settings", "cases", "actors", "trusted_keys"]
   /// Every audited table, in the order fsck checks them.
   static let auditedTables = mutableTables + appendOnlyTables
 
@@ -209,6 +209,22 @@ enum Schema {
     migrator.registerMigration("v4-profile-contact") { db in
       // How the police can reach the doctor: written into police and indemnifier bundles.
       try db.execute(sql: "ALTER TABLE profile ADD COLUMN contact TEXT")
+    }
+    migrator.registerMigration("v5-trusted-keys") { db in
+      // Signers the doctor has checked by another channel, so that `verify` and `receive` know
+      // them without --fingerprint. Untrusting keeps the row (trusted = 0): nothing is deleted.
+      try db.execute(
+        sql: """
+          CREATE TABLE trusted_keys (
+            id INTEGER PRIMARY KEY,
+            fingerprint TEXT NOT NULL UNIQUE CHECK (length(fingerprint) = 64),
+            name TEXT NOT NULL,
+            trusted INTEGER NOT NULL CHECK (trusted IN (0, 1)),
+            updated_at TEXT NOT NULL
+          );
+          CREATE TRIGGER trusted_keys_no_delete BEFORE DELETE ON trusted_keys
+          BEGIN SELECT RAISE(ABORT, 'trusted_keys rows are never deleted'); END;
+          """)
     }
     return migrator
   }

@@ -12,7 +12,8 @@ struct CaseShow: ParsableCommand {
   @OptionGroup var output: JSONFlag
 
   func run() throws {
-    let detail = try storeOptions.open().caseDetail(caseRef)
+    let store = try storeOptions.open()
+    let detail = try store.caseDetail(caseRef)
     if output.json { return try Output.json(detail) }
     let record = detail.case
     print("\(record.ref)  \(record.title)")
@@ -69,5 +70,7 @@ struct CaseShow: ParsableCommand {
     print(Output.wrap(next.guidance, indent: "  "))
     print("\nAlways:")
     for advice in next.standingAdvice { print("  - \(advice)") }
+    // Written down or sent, it shows later whether the store's history was rewritten since.
+    print("\nStore audit head: \(try store.auditHead().prefix(16)) (note it down: 'casefile fsck' can then show the history since is unchanged)")
   }
 }

@@ -21,5 +21,7 @@ struct DraftIndemnifier: ParsableCommand {
       named = ((bundle as NSString).lastPathComponent, report.keyFingerprint)
     }
     print(try store.draftIndemnifier(caseRef: caseRef, bundle: named))
+    // Sent with the request, the head anchors the store: a later rewrite of its history shows.
+    print("Audit head of my case store today: \(try store.auditHead().prefix(16))")
   }
 }

@@ -22,8 +22,26 @@ struct PinOptions: ParsableArguments {
     return .key(try PublicSigningKey(pem: String(decoding: data, as: UTF8.self), location: .init(file: key)))
   }
 
-  /// Says plainly when nothing was pinned.
-  static func warnUnproven() {
-    Output.notice("warning: no key was pinned, so who signed this is unproven; pin the sender's fingerprint with --fingerprint")
+  /// One line on who vouches for the signer.
+  static func signerLine(signer: String, name: String?) -> String {
+    switch signer {
+    case "pinned": "signer verified: the key you pinned"
+    case "own-key": "signer verified: this store's own key"
+    case "trusted": "signer verified: a trusted key (\(name ?? ""))"
+    default: "signer NOT verified: nothing vouches for this key"
+    }
+  }
+
+  /// Ends the command with exit code 81, after a warning no one can miss, when nothing vouches
+  /// for the signer: the package is whole, but anyone could have made it.
+  static func endIfUnverified(_ proven: Bool) throws {
+    guard !proven else { return }
+    Output.notice("""
+      WARNING: signer NOT verified.
+        The package is whole, but its own key signed it, and anyone can make a key: this proves nothing about who sent it.
+        Pin the sender's fingerprint, given to you by another channel, with --fingerprint, or trust it once with
+        'casefile keys trust FINGERPRINT --name "..."'.
+      """)
+    throw ExitCode(BundleVerifier.unverifiedSignerExitCode)
   }
 }
