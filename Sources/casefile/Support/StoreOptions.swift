@@ -9,6 +9,10 @@ struct StoreOptions: ParsableArguments {
 
   var location: StoreLocation { StoreLocation.resolve(explicit: store) }
 
+  func validate() throws {
+    try StoreLocation.checkNotEmpty(explicit: store)
+  }
+
   /// Opens the existing store, reading times in the zone from `TZ`.
   func open() throws -> CaseStore {
     try CaseStore.open(at: location, zone: LocalZone.fromEnvironment(), busyTimeout: Self.busyTimeout())

@@ -1,0 +1,87 @@
+import CasefileKit
+import Foundation
+import Testing
+
+/// A NUL inside a message of each format that can carry one is imported, stored and read back
+/// whole; formats that cannot carry one say so.
+@Suite struct ImportNULTests {
+  /// One format's fixture with one text changed to hold a NUL.
+  struct Case: CustomTestStringConvertible, Sendable {
+    var name: String
+    /// The fixture folder under Tests/Fixtures, copied whole.
+    var fixture: String
+    /// The file inside it that is changed.
+    var file: String
+    var original: String
+    /// What replaces `original`, written as the format writes a NUL.
+    var replacement: String
+    var testDescription: String { name }
+  }
+
+  static let expected = "See you soon\u{0} I know where you live"
+  static let json = #"See you soon\u0000 I know where you live"#
+
+  static let cases: [Case] = [
+    Case(name: "Telegram JSON", fixture: "telegram-json/single", file: "result.json", original: "Answer the phone, doctor.", replacement: json),
+    Case(
+      name: "Facebook JSON", fixture: "facebook-json", file: "your_facebook_activity/messages/inbox/siobhanobriain_99887766/message_1.json",
+      original: "Please stop messaging me.", replacement: json),
+    Case(name: "X archive", fixture: "x/twitter-2026-11-24", file: "data/direct-messages.js", original: "Please stop contacting me here.", replacement: json),
+    Case(name: "Mastodon", fixture: "mastodon/archive-20261124", file: "outbox.json", original: "Winter vaccines: walk-in Saturday", replacement: json),
+    Case(
+      name: "Discord", fixture: "discord/package", file: "Messages/c1187654321098765432/messages.json",
+      original: "I am not discussing this here. Please stop.", replacement: json),
+    Case(
+      name: "WhatsApp text", fixture: "whatsapp/android", file: "WhatsApp Chat with Jo Example.txt", original: "You will regret this, doctor.",
+      replacement: expected),
+    Case(
+      name: "YouTube comments CSV", fixture: "youtube-comments/Takeout", file: "YouTube and YouTube Music/comments/comments.csv",
+      original: "Thank you all for the kind words about the clinic.", replacement: json),
+  ]
+
+  @Test(arguments: cases) func aNULIsImportedWhole(_ format: Case) throws {
+    let folder = try TempFolder()
+    let export = folder.url("export")
+    try FileManager.default.copyItem(at: FormatFixtures.root.appendingPathComponent(format.fixture), to: export)
+    let file = export.appendingPathComponent(format.file)
+    let text = try String(contentsOf: file, encoding: .utf8)
+    #expect(text.contains(format.original))
+    try Data(text.replacingOccurrences(of: format.original, with: format.replacement).utf8).write(to: file)
+    let t = try TestStore()
+    let ref = try t.store.openCase(title: "NUL", category: .threat, severity: .high).ref
+    _ = try FormatFixtures.importExport(t.store, ref, export)
+    let texts = try t.store.caseDetail(ref).evidence.compactMap(\.text)
+    #expect(texts.contains { $0.contains(Self.expected) }, "\(texts)")
+    #expect(try t.store.fsck().ok)
+  }
+
+  @Test func aNULInAMailBodyIsImportedWhole() throws {
+    let folder = try TempFolder()
+    let file = folder.url("threat.eml")
+    let mail = [
+      "Message-ID: <nul.1@mail.example.org>", "Date: Fri, 20 Nov 2026 21:30:05 +0000", "From: Jo Sample <jo.sample@example.org>",
+      "To: Dr Example <dr.example@example.org>", "Subject: Hello", "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "",
+      Self.expected, "",
+    ].joined(separator: "\r\n")
+    try Data(mail.utf8).write(to: file)
+    let t = try TestStore()
+    let ref = try t.store.openCase(title: "NUL", category: .threat, severity: .high).ref
+    _ = try FormatFixtures.importExport(t.store, ref, file)
+    #expect(try t.store.caseDetail(ref).evidence.compactMap(\.text).contains { $0.contains(Self.expected) })
+  }
+
+  /// XML 1.0 has no NUL: `&#0;` is not well-formed, so an SMS backup holding one is refused as a
+  /// whole, never imported cut.
+  @Test func anSMSBackupWithACharacterReferenceToNULIsRefused() throws {
+    let folder = try TempFolder()
+    let file = folder.url("sms-20261120.xml")
+    let text = try String(contentsOf: FormatFixtures.root.appendingPathComponent("sms-backup/sms-20261120.xml"), encoding: .utf8)
+    let changed = text.replacingOccurrences(of: "body=\"", with: "body=\"See you soon&#0; ")
+    #expect(changed != text)
+    try Data(changed.utf8).write(to: file)
+    let t = try TestStore()
+    let ref = try t.store.openCase(title: "NUL", category: .threat, severity: .high).ref
+    #expect(throws: CasefileError.self) { try FormatFixtures.importExport(t.store, ref, file) }
+    #expect(try t.store.caseDetail(ref).evidence.isEmpty)
+  }
+}
