@@ -15,11 +15,18 @@ import Testing
     var original: String
     /// What replaces `original`, written as the format writes a NUL.
     var replacement: String
+    /// What the stored text holds: the NUL itself, or for HTML, which has no NUL (a browser leaves
+    /// it out of the text), everything around it.
+    var expected: String = ImportNULTests.expected
     var testDescription: String { name }
   }
 
   static let expected = "See you soon\u{0} I know where you live"
   static let json = #"See you soon\u0000 I know where you live"#
+  /// HTML has no NUL: a browser leaves it out of the text (the HTML standard ignores it in a body),
+  /// and libxml2 drops it or reads it as a space. What matters is kept: the message after it, and
+  /// the raw fragment with the NUL itself.
+  static let htmlExpected = "See you soon I know where you live"
 
   static let cases: [Case] = [
     Case(name: "Telegram JSON", fixture: "telegram-json/single", file: "result.json", original: "Answer the phone, doctor.", replacement: json),
@@ -27,7 +34,22 @@ import Testing
       name: "Facebook JSON", fixture: "facebook-json", file: "your_facebook_activity/messages/inbox/siobhanobriain_99887766/message_1.json",
       original: "Please stop messaging me.", replacement: json),
     Case(name: "X archive", fixture: "x/twitter-2026-11-24", file: "data/direct-messages.js", original: "Please stop contacting me here.", replacement: json),
-    Case(name: "Mastodon", fixture: "mastodon/archive-20261124", file: "outbox.json", original: "Winter vaccines: walk-in Saturday", replacement: json),
+    Case(
+      name: "Mastodon (HTML in JSON)", fixture: "mastodon/archive-20261124", file: "outbox.json", original: "Winter vaccines: walk-in Saturday",
+      replacement: json, expected: htmlExpected),
+    Case(
+      name: "Telegram HTML", fixture: "telegram-html/ChatExport_2026-11-20", file: "messages.html", original: "You will regret this, doctor.",
+      replacement: expected, expected: htmlExpected),
+    Case(
+      name: "Facebook HTML", fixture: "facebook-html/2025", file: "your_facebook_activity/messages/message_requests/nightowl_f6g7h8/message_1.html",
+      original: "Last warning.", replacement: expected, expected: htmlExpected),
+    Case(
+      name: "Instagram HTML", fixture: "instagram-html",
+      file: "your_instagram_activity/messages/inbox/night.owl.77_17841400000000001/message_1.html",
+      original: "I found your house. Nice garden.", replacement: expected, expected: htmlExpected),
+    Case(
+      name: "Google Voice HTML", fixture: "google-voice/Takeout", file: "Voice/Calls/+15550100123 - Text - 2026-11-20T20_30_05Z.html",
+      original: "Who is this?", replacement: expected, expected: htmlExpected),
     Case(
       name: "Discord", fixture: "discord/package", file: "Messages/c1187654321098765432/messages.json",
       original: "I am not discussing this here. Please stop.", replacement: json),
@@ -51,7 +73,12 @@ import Testing
     let ref = try t.store.openCase(title: "NUL", category: .threat, severity: .high).ref
     _ = try FormatFixtures.importExport(t.store, ref, export)
     let texts = try t.store.caseDetail(ref).evidence.compactMap(\.text)
-    #expect(texts.contains { $0.contains(Self.expected) }, "\(texts)")
+    // HTML readers fold whitespace their own ways (a NUL may become a space): compare words.
+    let words = { (text: String) in format.expected == Self.expected ? text : text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+    #expect(texts.contains { words($0).contains(format.expected) }, "\(texts)")
+    // The raw fragment holds the NUL as the export wrote it.
+    let fragments = try t.store.caseDetail(ref).evidence.compactMap { try t.store.provenance(of: $0.ref)?.fragment }
+    #expect(fragments.contains { $0.contains(0) || $0.range(of: Data(#"\u0000"#.utf8)) != nil })
     #expect(try t.store.fsck().ok)
   }
 

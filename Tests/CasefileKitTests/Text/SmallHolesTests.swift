@@ -80,7 +80,7 @@ import Testing
     let before = try t.fingerprint()
     let error = #expect(throws: CasefileError.self) {
       try t.store.logItem(ItemDraft(
-        caseRef: ref, platform: .x, kind: .dm, occurredAt: try OccurredAt.parse(text, defaultZone: TimeZone(identifier: "UTC")!), text: "x"))
+        caseRef: ref, platform: .x, kind: .dm, author: nil, occurredAt: try OccurredAt.parse(text, defaultZone: TimeZone(identifier: "UTC")!), text: "x"))
     }
     #expect(error?.code == .badTime && error?.message.contains("before 1970") == true)
     #expect(try t.fingerprint() == before)
@@ -151,7 +151,7 @@ import Testing
     #expect(seen.hasSuffix("caf\u{FFFD}.png"))
     let error = #expect(throws: CasefileError.self) {
       try t.store.logItem(ItemDraft(
-        caseRef: ref, platform: .x, kind: .dm, occurredAt: try at("2026-11-20 21:30"), text: "x",
+        caseRef: ref, platform: .x, kind: .dm, author: nil, occurredAt: try at("2026-11-20 21:30"), text: "x",
         attachments: [URL(fileURLWithPath: seen)]))
     }
     #expect(error?.code == .badValue && error?.message.contains("not UTF-8") == true)
