@@ -69,6 +69,26 @@ let nulThreat = "See you soon\u{0} I know where you live and I will burn your ca
     #expect(report.problems.contains { $0.ref == "E-1" })
   }
 
+  /// A text written as TEXT with a NUL inside, outside casefile, hides what follows the NUL from
+  /// every reader and from the row's digest; fsck names it.
+  @Test func fsckNamesATextWithANULWrittenOutsideCasefile() throws {
+    let t = try TestStore()
+    let ref = try t.store.openCase(title: "Threats", category: .threat, severity: .high).ref
+    _ = try t.store.logItem(ItemDraft(
+      caseRef: ref, platform: .sms, kind: .sms, author: nil, occurredAt: try at("2026-11-20 21:30"), text: "See you soon"))
+    #expect(try t.store.fsck().ok)
+    let queue = try DatabaseQueue(path: t.store.location.databaseURL.path)
+    try queue.write { db in
+      try db.execute(sql: "DROP TRIGGER evidence_no_update")
+      try db.execute(
+        sql: "UPDATE evidence SET text = CAST(? AS TEXT) WHERE id = 1", arguments: [Data("See you soon\u{0} and a hidden tail".utf8)])
+    }
+    #expect(try t.store.caseDetail(ref).evidence.first?.text == "See you soon")
+    let report = try t.store.fsck()
+    #expect(!report.ok)
+    #expect(report.problems.contains { $0.ref == "E-1" && $0.message.contains("NUL") })
+  }
+
   /// A police package carries the whole text as base64, the report shows the NUL as a symbol, and
   /// the recipient's store receives it whole.
   @Test func aPolicePackageCarriesTheWholeTextAndReceiveKeepsIt() throws {
