@@ -33,6 +33,16 @@ import Testing
     Case(
       name: "Facebook JSON", fixture: "facebook-json", file: "your_facebook_activity/messages/inbox/siobhanobriain_99887766/message_1.json",
       original: "Please stop messaging me.", replacement: json),
+    Case(
+      name: "Instagram comments JSON", fixture: "meta-comments/instagram", file: "your_instagram_activity/comments/post_comments_1.json",
+      original: "Please stop messaging the clinic", replacement: json),
+    Case(
+      name: "Facebook comments JSON", fixture: "meta-comments/facebook-2024",
+      file: "your_activity_across_facebook/comments_and_reactions/comments.json", original: "The clinic is closed on bank holidays.",
+      replacement: json),
+    Case(
+      name: "Facebook end-to-end encrypted JSON", fixture: "meta-comments/facebook-e2ee", file: "chats/jobloggs_1.json",
+      original: "I know where you park.", replacement: json),
     Case(name: "X archive", fixture: "x/twitter-2026-11-24", file: "data/direct-messages.js", original: "Please stop contacting me here.", replacement: json),
     Case(
       name: "Mastodon (HTML in JSON)", fixture: "mastodon/archive-20261124", file: "outbox.json", original: "Winter vaccines: walk-in Saturday",
