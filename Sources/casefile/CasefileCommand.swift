@@ -31,10 +31,18 @@ struct CasefileCommand: ParsableCommand {
       var command = try parseAsRoot()
       try command.run()
     } catch let error as CasefileError {
-      FileHandle.standardError.write(Data("casefile: error: \(error)\n".utf8))
+      Output.error("\(error)")
       Glibc.exit(error.exitCode)
     } catch {
-      exit(withError: error)
+      // The argument parser's messages quote what was typed (a reference, a path): printed
+      // through the same escaping as everything else, on the stream it would have used.
+      let message = fullMessage(for: error)
+      let code = exitCode(for: error)
+      if !message.isEmpty {
+        let shown = TerminalText.escape(message) + "\n"
+        (code.isSuccess ? FileHandle.standardOutput : FileHandle.standardError).write(Data(shown.utf8))
+      }
+      Glibc.exit(code.rawValue)
     }
   }
 }

@@ -165,6 +165,14 @@ final class FileHandleReader {
     self.url = url
     var info = stat()
     guard stat(url.path, &info) == 0 else {
+      // A name that is not UTF-8 (a byte such as 0xE9 that a Latin-1 file system leaves) reaches
+      // us with U+FFFD in its place, so the file is never found under it: say why.
+      if url.path.unicodeScalars.contains("\u{FFFD}") {
+        throw CasefileError(
+          .badValue,
+          "\(role) file's name is not UTF-8 (the \u{FFFD} stands for a byte of another encoding, such as Latin-1), so casefile cannot open it by that name; rename the file to a UTF-8 name (for example with convmv) and give it again",
+          location: .init(file: url.path))
+      }
       throw CasefileError(.fileNotFound, "\(role) file not found", location: .init(file: url.path))
     }
     guard (info.st_mode & S_IFMT) == S_IFREG else {

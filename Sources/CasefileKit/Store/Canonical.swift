@@ -7,7 +7,8 @@ import GRDB
 /// A row becomes a JSON object whose keys are the column names in byte order, with no spaces.
 /// Integers are JSON numbers, text is a JSON string with only `"`, `\` and control characters
 /// escaped, and the rare blob or real value is an object (`{"blob":"<hex>"}`,
-/// `{"real":"<text>"}`) so that no value of one type can pass for another. NULL columns are left
+/// `{"real":"<text>"}`) so that no value of one type can pass for another; a text holding a NUL
+/// is stored as its UTF-8 bytes (``StoredText``) and so hashed whole, as such a blob. NULL columns are left
 /// out, so that a migration adding a nullable column leaves every existing row's canonical text,
 /// and so its audit digest, as it was; a value set to or from NULL still changes the text. The
 /// form is written by hand rather than by a JSON encoder so that it never changes with a

@@ -101,19 +101,8 @@ extension CaseStore {
 
   // MARK: - Row readers
 
-  /// Accepts `C-2026-0001`, lower case, or a short `2026-1`.
-  static func normalizeCaseRef(_ text: String) -> String {
-    var body = text.trimmingCharacters(in: .whitespaces).uppercased()
-    if body.hasPrefix("C-") { body.removeFirst(2) }
-    let parts = body.split(separator: "-")
-    if parts.count == 2, let year = Int(parts[0]), let seq = Int(parts[1]) {
-      return String(format: "C-%04d-%04d", year, seq)
-    }
-    return text
-  }
-
   static func findCase(_ db: Database, ref: String) throws -> (Int64, CaseRecord) {
-    let normalized = normalizeCaseRef(ref)
+    let normalized = try Refs.parseCase(ref)
     guard let row = try Row.fetchOne(db, sql: "SELECT * FROM cases WHERE ref = ?", arguments: [normalized]) else {
       throw CasefileError(.caseNotFound, "no case '\(ref)'; 'casefile case list' shows the cases")
     }

@@ -20,6 +20,10 @@ extension CaseStore {
     guard draft.occurredAt.utc <= now.addingTimeInterval(300) else {
       throw CasefileError(.badTime, "'\(draft.occurredAt.original)' is in the future")
     }
+    // No online message is older than 1970: such a time is a mistyped year.
+    guard draft.occurredAt.utc >= Date(timeIntervalSince1970: 0) else {
+      throw CasefileError(.badTime, "'\(draft.occurredAt.original)' is before 1970; check the year")
+    }
     return try write { db, context in
       let (caseID, record) = try Self.findCase(db, ref: draft.caseRef)
       guard record.status == .open else {
@@ -75,6 +79,11 @@ extension CaseStore {
   /// Finds an actor by `A-3`, `platform:handle`, or, within a case, a handle that is unique there.
   static func resolveActor(_ db: Database, _ reference: String, caseID: Int64?) throws -> Int64 {
     let text = reference.trimmingCharacters(in: .whitespaces)
+    // `A-` and something number-like but malformed (`A--3`, `A-03`, `A-+3`) is a mistyped
+    // reference, not a handle: refuse it rather than look for an account of that name.
+    if text.uppercased().hasPrefix("A-"), text.dropFirst(2).allSatisfy({ "+-0123456789 ".contains($0) }) {
+      _ = try Refs.parse(text, .actor)
+    }
     if text.uppercased().hasPrefix("A-"), let id = try? Refs.parse(text, .actor) {
       guard try Bool.fetchOne(db, sql: "SELECT 1 FROM actors WHERE id = ?", arguments: [id]) == true else {
         throw CasefileError(.actorNotFound, "no actor \(Refs.make(.actor, id))")
@@ -85,7 +94,7 @@ extension CaseStore {
       let handle = String(text[text.index(after: colon)...])
       guard let id = try Int64.fetchOne(
         db, sql: "SELECT id FROM actors WHERE platform = ? AND handle_key = ?",
-        arguments: [platform.rawValue, handleKey(handle, platform: platform)])
+        arguments: [platform.rawValue, StoredText.bindable(handleKey(handle, platform: platform))])
       else { throw CasefileError(.actorNotFound, "no actor \(handle) on \(platform.rawValue)") }
       return id
     }
@@ -96,7 +105,7 @@ extension CaseStore {
       arguments = [caseID]
     }
     let matches = try Row.fetchAll(db, sql: sql, arguments: arguments).filter { row in
-      row["handle_key"] == handleKey(text, platform: Platform(rawValue: row["platform"]) ?? .other)
+      row.text("handle_key") == handleKey(text, platform: Platform(rawValue: row["platform"]) ?? .other)
     }
     guard matches.count == 1 else {
       throw CasefileError(
@@ -115,7 +124,7 @@ extension CaseStore {
     let key = handleKey(handle, platform: platform)
     // Cached: an import asks this once for every message it stores.
     let find = try db.cachedStatement(sql: "SELECT * FROM actors WHERE platform = ? AND handle_key = ?")
-    if let row = try Row.fetchOne(find, arguments: [platform.rawValue, key]) {
+    if let row = try Row.fetchOne(find, arguments: [platform.rawValue, StoredText.bindable(key)]) {
       let id: Int64 = row["id"]
       var fill: [(String, (any DatabaseValueConvertible)?)] = []
       for (column, value) in [
@@ -257,10 +266,10 @@ extension CaseStore {
       items.append(EvidenceItem(
         ref: Refs.make(.evidence, id), caseRef: caseRef, platform: try Platform.parse(row[platformColumn]),
         kind: try ItemKind.parse(row[kindColumn]), authorRef: actorID.map { Refs.make(.actor, $0) },
-        authorHandle: row[handleColumn], occurredAt: row[occurredColumn], occurredAtText: row[occurredTextColumn],
+        authorHandle: row.text(handleColumn), occurredAt: row[occurredColumn], occurredAtText: row[occurredTextColumn],
         occurredZone: row[zoneColumn],
         zoneSource: OccurredAt.ZoneSource(rawValue: row[zoneSourceColumn]) ?? .assumed,
-        url: row[urlColumn], text: row[textColumn], capturedAt: row[capturedColumn],
+        url: row.text(urlColumn), text: row.text(textColumn), capturedAt: row[capturedColumn],
         captureMethod: try CaptureMethod.parse(row[methodColumn]), attachments: attachments[id] ?? []))
     }
     return items

@@ -21,6 +21,7 @@ extension CaseStore {
         rows += checked.count
         if let problem = checked.problem { problems.append(problem) }
       }
+      if let problem = try Self.textWithHiddenNUL(db) { problems.append(problem) }
       // Every raw fragment against its own digest (the audit record covers the row too).
       let fragments = try Row.fetchCursor(db, sql: "SELECT evidence_id, fragment, fragment_sha256 FROM provenance ORDER BY id")
       while let row = try fragments.next() {
@@ -53,6 +54,25 @@ extension CaseStore {
         ok: problems.isEmpty, auditRows: chain.count, headHash: chain.head, rowsChecked: rows,
         blobsChecked: blobCount, problems: problems)
     }
+  }
+
+  /// The first row holding a TEXT value with a NUL inside. casefile stores such a text as its
+  /// bytes (``StoredText``); as TEXT, every reader, fsck's digest included, would stop at the NUL,
+  /// so whatever follows it was put there outside casefile, to be hidden.
+  static func textWithHiddenNUL(_ db: Database) throws -> FsckProblem? {
+    for table in Schema.auditedTables {
+      let columns = try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?) WHERE upper(type) = 'TEXT'", arguments: [table])
+        .map { $0["name"] as String }
+      guard !columns.isEmpty else { continue }
+      let test = columns.map { "(typeof(\($0)) = 'text' AND instr(CAST(\($0) AS BLOB), X'00') > 0)" }.joined(separator: " OR ")
+      if let id = try Int64.fetchOne(db, sql: "SELECT id FROM \(table) WHERE \(test) ORDER BY id LIMIT 1") {
+        let ref = try Refs.name(of: table, id: id, in: db)
+        return FsckProblem(
+          kind: .rowMismatch, table: table, rowID: id, ref: ref,
+          message: "\(ref) (\(table) row \(id)) holds a text with a NUL that casefile did not write: what follows the NUL is hidden from every reader")
+      }
+    }
+    return nil
   }
 
   /// The hash at the head of the audit chain: what an export names as the store's state.

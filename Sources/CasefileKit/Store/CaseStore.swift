@@ -52,6 +52,7 @@ public final class CaseStore: Sendable {
         .storeNotWritable, "cannot create the store directory: \(describe(error))",
         location: .init(file: location.directory.path))
     }
+    try StorePermissions.tighten(location)
     try requireWritable(location)
     let store = try CaseStore(
       location: location, opened: openQueue(location, busyTimeout: busyTimeout), clock: clock, zone: zone)
@@ -280,7 +281,7 @@ struct WriteContext {
     let marks = Array(repeating: "?", count: values.count).joined(separator: ", ")
     // Cached: imports insert the same shapes thousands of times.
     try db.cachedStatement(sql: "INSERT INTO \(table) (\(columns)) VALUES (\(marks))")
-      .execute(arguments: StatementArguments(values.map(\.1)))
+      .execute(arguments: StatementArguments(StoredText.bindable(values.map(\.1))))
     let id = db.lastInsertedRowID
     try AuditLog.record(db, .insert, table: table, id: id, at: at, cache: audit)
     return id
@@ -291,7 +292,7 @@ struct WriteContext {
     let assignments = values.map { "\($0.0) = ?" }.joined(separator: ", ")
     try db.execute(
       sql: "UPDATE \(table) SET \(assignments) WHERE id = ?",
-      arguments: StatementArguments(values.map(\.1) + [id]))
+      arguments: StatementArguments(StoredText.bindable(values.map(\.1)) + [id]))
     try AuditLog.record(db, .update, table: table, id: id, at: at, cache: audit)
   }
 }

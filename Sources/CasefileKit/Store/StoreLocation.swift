@@ -32,6 +32,20 @@ public struct StoreLocation: Sendable, Equatable {
         .appendingPathComponent(".local/share/casefile", isDirectory: true))
   }
 
+  /// Refuses an empty `--store` (or one of spaces) and a `CASEFILE_STORE` set to nothing, which
+  /// ``resolve(explicit:environment:)`` would pass over for the default store: a script whose
+  /// variable came out empty would otherwise read and write the doctor's real store.
+  public static func checkNotEmpty(
+    explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws {
+    if let explicit, explicit.trimmingCharacters(in: .whitespaces).isEmpty {
+      throw CasefileError(.usage, "--store is empty; give the store's directory, or leave the option out for the default store")
+    }
+    if explicit == nil, let fromEnv = environment["CASEFILE_STORE"], fromEnv.trimmingCharacters(in: .whitespaces).isEmpty {
+      throw CasefileError(.usage, "CASEFILE_STORE is set but empty; set it to the store's directory, or unset it for the default store")
+    }
+  }
+
   private static func expandTilde(_ path: String, _ environment: [String: String]) -> String {
     guard path == "~" || path.hasPrefix("~/"), let home = environment["HOME"] else { return path }
     return home + path.dropFirst()

@@ -52,6 +52,24 @@ public enum UTCStamp {
     return String(decoding: bytes, as: UTF8.self)
   }
 
+  /// The instant of a wall-clock time read as UTC, in the proleptic Gregorian calendar (glibc's
+  /// `timegm`), or nil when a field is out of range. Foundation's Gregorian calendar switches to
+  /// the Julian one before 1582-10-15, which would move such a date by days.
+  public static func instant(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Date? {
+    guard (0...9999).contains(year), (1...12).contains(month), day >= 1,
+      day <= CalendarDay.daysIn(month: month, year: year), (0...23).contains(hour), (0...59).contains(minute),
+      (0...60).contains(second)
+    else { return nil }
+    var parts = tm()
+    parts.tm_year = Int32(year - 1900)
+    parts.tm_mon = Int32(month - 1)
+    parts.tm_mday = Int32(day)
+    parts.tm_hour = Int32(hour)
+    parts.tm_min = Int32(minute)
+    parts.tm_sec = Int32(second)
+    return Date(timeIntervalSince1970: Double(timegm(&parts)))
+  }
+
   /// Parses the store's own form back into an instant.
   public static func parse(_ text: String) -> Date? {
     let scalars = Array(text.utf8)
@@ -132,7 +150,8 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomString
     parts.tm_mon = Int32(month - 1)
     parts.tm_mday = Int32(day)
     parts.tm_hour = 12
-    return Int(timegm(&parts)) / 86_400
+    // Rounded down, not towards zero: a day before 1970 has a negative number.
+    return Int((Double(timegm(&parts)) / 86_400).rounded(.down))
   }
 
   public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
@@ -267,9 +286,7 @@ public struct OccurredAt: Sendable, Equatable, Codable {
     var warning: String?
     func local(_ zone: TimeZone) throws -> Date {
       guard lenient else { return try localInstant(parts, in: zone, millis: millis, fail: fail) }
-      var utcCalendar = Calendar(identifier: .gregorian)
-      utcCalendar.timeZone = TimeZone(identifier: "UTC")!
-      guard let asUTC = utcCalendar.date(from: parts) else { throw fail("no such time") }
+      guard let asUTC = wallClockAsUTC(parts) else { throw fail("no such time") }
       let (instant, note) = wallClockInstant(asUTC, in: zone)
       warning = note
       return instant.addingTimeInterval(Double(millis) / 1000)
@@ -314,10 +331,16 @@ public struct OccurredAt: Sendable, Equatable, Codable {
   private static func instant(
     _ parts: DateComponents, offset: Int, millis: Int, fail: (String) -> CasefileError
   ) throws -> Date {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(secondsFromGMT: offset)!
-    guard let date = calendar.date(from: parts) else { throw fail("no such time") }
-    return date.addingTimeInterval(Double(millis) / 1000)
+    guard let asUTC = wallClockAsUTC(parts) else { throw fail("no such time") }
+    return asUTC.addingTimeInterval(Double(millis) / 1000 - Double(offset))
+  }
+
+  /// The wall-clock time of `parts` as if it were UTC, in the proleptic Gregorian calendar.
+  private static func wallClockAsUTC(_ parts: DateComponents) -> Date? {
+    guard let year = parts.year, let month = parts.month, let day = parts.day, let hour = parts.hour,
+      let minute = parts.minute, let second = parts.second
+    else { return nil }
+    return UTCStamp.instant(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
   }
 
   /// Every instant whose offset in `zone`, applied to it, gives back a wall-clock time (given as
@@ -354,9 +377,7 @@ public struct OccurredAt: Sendable, Equatable, Codable {
   private static func localInstant(
     _ parts: DateComponents, in zone: TimeZone, millis: Int, fail: (String) -> CasefileError
   ) throws -> Date {
-    var utcCalendar = Calendar(identifier: .gregorian)
-    utcCalendar.timeZone = TimeZone(identifier: "UTC")!
-    guard let asUTC = utcCalendar.date(from: parts) else { throw fail("no such time") }
+    guard let asUTC = wallClockAsUTC(parts) else { throw fail("no such time") }
     let candidates = wallClockInstants(asUTC, in: zone)
     if candidates.isEmpty {
       throw fail("that wall-clock time does not exist in \(zone.identifier) (a daylight-saving change); state the offset, e.g. +01:00")

@@ -12,7 +12,7 @@ struct Log: ParsableCommand {
     discussion: """
       The text comes from --text or, when stdin is a pipe or a file, from stdin. --at takes \
       YYYY-MM-DD HH:MM[:SS] with an optional offset (+01:00, Z) or zone name (Europe/Dublin); \
-      without one, the time is read in $TZ and recorded as assumed.
+      without one, the time is read in $TZ and recorded as assumed. A time before 1970 is refused.
       """)
 
   @OptionGroup var storeOptions: StoreOptions

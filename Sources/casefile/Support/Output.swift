@@ -1,6 +1,17 @@
 import CasefileKit
 import Foundation
 
+/// Prints to stdout with control characters made visible (``TerminalText``).
+///
+/// Every command prints through this one function: it shadows the standard library's `print`
+/// within the executable, so no command can print a sender's name or a text raw, and a new
+/// command is covered without remembering to be. `--json` output does not come here: JSON escapes
+/// control characters itself and stays exact.
+func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+  let text = items.map { "\($0)" }.joined(separator: separator)
+  Swift.print(TerminalText.escape(text), terminator: terminator)
+}
+
 enum Output {
   /// Prints a value as JSON: sorted snake_case keys, pretty-printed.
   static func json<T: Encodable>(_ value: T) throws {
@@ -14,7 +25,13 @@ enum Output {
 
   /// Prints a line on stderr, for notices that are not the command's output.
   static func notice(_ text: String) {
-    FileHandle.standardError.write(Data("casefile: \(text)\n".utf8))
+    FileHandle.standardError.write(Data("casefile: \(TerminalText.escape(text, keepingLayout: false))\n".utf8))
+  }
+
+  /// Prints an error on stderr as one line with control characters made visible: errors name
+  /// files, entries and handles that come from an export.
+  static func error(_ text: String) {
+    notice("error: \(text)")
   }
 
   /// Wraps text to a width with an indent, for guidance paragraphs.

@@ -9,6 +9,15 @@ struct StoreOptions: ParsableArguments {
 
   var location: StoreLocation { StoreLocation.resolve(explicit: store) }
 
+  func validate() throws {
+    do {
+      try StoreLocation.checkNotEmpty(explicit: store)
+    } catch let error as CasefileError {
+      // A usage error, reported as the parser reports one (exit 64).
+      throw ValidationError(error.message)
+    }
+  }
+
   /// Opens the existing store, reading times in the zone from `TZ`.
   func open() throws -> CaseStore {
     try CaseStore.open(at: location, zone: LocalZone.fromEnvironment(), busyTimeout: Self.busyTimeout())

@@ -356,11 +356,9 @@ enum MetaHTMLTime {
       guard hour < 24 else { throw fail("the hour must be 0 to 23") }
     }
 
-    var parts = DateComponents()
-    (parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second) = (year, month, day, hour, minute, second)
-    var utcCalendar = Calendar(identifier: .gregorian)
-    utcCalendar.timeZone = TimeZone(identifier: "UTC")!
-    guard let asUTC = utcCalendar.date(from: parts) else { throw fail("there is no such time") }
+    guard let asUTC = UTCStamp.instant(year: year, month: month, day: day, hour: hour, minute: minute, second: second) else {
+      throw fail("there is no such time")
+    }
     if let offset {
       return (
         OccurredAt(utc: asUTC.addingTimeInterval(-Double(offset)), original: original, zone: OccurredAt.formatOffset(offset), zoneSource: .stated),
