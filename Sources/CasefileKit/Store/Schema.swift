@@ -210,6 +210,11 @@ enum Schema {
       // How the police can reach the doctor: written into police and indemnifier bundles.
       try db.execute(sql: "ALTER TABLE profile ADD COLUMN contact TEXT")
     }
+    migrator.registerMigration("v5-profile-accounts") { db in
+      // The doctor's own accounts, as a JSON array of {platform, name}: imports mark their
+      // messages as sent, and exports keep them out of platform and police packages.
+      try db.execute(sql: "ALTER TABLE profile ADD COLUMN accounts TEXT")
+    }
     return migrator
   }
 }
