@@ -95,9 +95,13 @@ private final class Ownership {
   }
   private var threads: [Thread: Senders] = [:]
   private var order: [Thread] = []
+  /// Whether the doctor named themselves for this import: then a thread without them simply
+  /// holds none of their messages (a chat they never answered).
+  private let named: Bool
 
   init(accounts: [OwnAccount], owners: [String]) {
     let owners = owners.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+    named = !owners.isEmpty
     var keys: [Platform: Set<String>] = [:]
     for platform in Platform.allCases {
       let names = accounts.filter { $0.platform == platform }.map(\.name) + owners
@@ -128,13 +132,15 @@ private final class Ownership {
     if own { senders.own = true }
     if selected && !own { senders.selected = true }
     if senders.keys.insert(CaseStore.handleKey(sender.handle, platform: message.platform)).inserted, senders.names.count < 10 {
-      senders.names.append(sender.displayName.map { "\(sender.handle) (\($0))" } ?? sender.handle)
+      let shown = sender.displayName.map { $0 == sender.handle ? sender.handle : "\(sender.handle) (\($0))" }
+      senders.names.append(shown ?? sender.handle)
     }
     threads[thread] = senders
   }
 
   /// Throws when a thread the import takes from needs its owner named.
   func check() throws {
+    guard !named else { return }
     let unknown = order.compactMap { thread in threads[thread].map { (thread, $0) } }
       .filter { $0.1.selected && !$0.1.own && $0.1.keys.count >= 2 }
     guard let (thread, senders) = unknown.first else { return }
@@ -246,9 +252,10 @@ extension CaseStore {
   /// authors, and the block step recorded for them in the same transaction.
   ///
   /// Messages by one of the profile's own accounts, or by one of `owners` (`--owner`), are stored
-  /// as sent. Where the export does not say which messages are the doctor's (direction unknown),
-  /// a thread with a selected message, two or more senders and none of them known as the
-  /// doctor's stops the import (``CasefileError/Code/ownerUnknown``), naming the senders.
+  /// as sent. Where the export does not say which messages are the doctor's (direction unknown)
+  /// and no `owners` are given, a thread with a selected message, two or more senders and none of
+  /// them one of the profile's accounts stops the import (``CasefileError/Code/ownerUnknown``),
+  /// naming the senders: the account may be spelt otherwise in this export.
   public func importMessages(
     caseRef: String, source: ImportSourceInfo, filter: ImportFilter, dryRun: Bool, mediaSource: ExportSource? = nil,
     blockList: (() -> [BlockedAccount])? = nil, owners: [String] = [],

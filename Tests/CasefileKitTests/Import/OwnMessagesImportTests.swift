@@ -87,6 +87,24 @@ import Testing
     #expect(throws: CasefileError.self) { try importThread(t, ref, other) }
   }
 
+  /// An account spelt otherwise in this export is not taken for the doctor's: the import asks.
+  @Test func aProfileAccountThatMatchesNoSenderStillAsks() throws {
+    let t = try TestStore()
+    _ = try t.store.setProfile(Profile(), addAccounts: [OwnAccount(platform: .facebook, name: Self.doctor)])
+    let ref = try t.store.openCase(title: "Messages", category: .harassment, severity: .high).ref
+    let error = try #require(throws: CasefileError.self) { try importThread(t, ref, try Self.thread(["Jo Bloggs", "Dr E. Clinician"])) }
+    #expect(error.code == .ownerUnknown && error.message.contains("Dr E. Clinician"))
+  }
+
+  /// With --owner the doctor has said who they are: a chat they never answered (two other
+  /// senders) imports, and none of it is marked as theirs.
+  @Test func anOwnerWhoIsNotInTheThreadMarksNothing() throws {
+    let t = try TestStore()
+    let ref = try t.store.openCase(title: "Messages", category: .harassment, severity: .high).ref
+    #expect(try importThread(t, ref, try Self.thread(["Jo Example", "+44 7700 900123"]), owners: [Self.doctor]).new == 2)
+    #expect(try directions(t, ref) == ["message 1": "unknown", "message 2": "unknown"])
+  }
+
   @Test func aThreadOfOneSenderNeedsNoOwner() throws {
     let t = try TestStore()
     let ref = try t.store.openCase(title: "Messages", category: .harassment, severity: .high).ref
