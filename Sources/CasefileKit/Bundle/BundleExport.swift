@@ -18,15 +18,20 @@ public struct ExportResult: Sendable, Codable, Equatable {
   public var packageSha256: String
   public var warnings: [String]
   /// Which store item, step, note or actor each reference of a platform or police package stands
-  /// for (those packages number afresh); nil for an indemnifier package, which keeps the store's.
-  /// For the doctor only: the package itself holds nothing of it.
-  public var packageRefs: [PackageRef]? = nil
+  /// for (those packages number afresh); empty for an indemnifier package, which keeps the
+  /// store's. For the doctor only: the package itself holds nothing of it.
+  public var packageRefs: [PackageRef] = []
 }
 
 /// One reference of a package numbered afresh, and the store's reference it stands for.
 public struct PackageRef: Sendable, Codable, Equatable {
   public var package: String
   public var store: String
+
+  public init(package: String, store: String) {
+    self.package = package
+    self.store = store
+  }
 }
 
 /// The files of a package, by path.
@@ -129,7 +134,7 @@ extension CaseStore {
       file: url.path, profile: request.profile.rawValue, caseRef: selection.caseRecord.ref, items: selection.items.count,
       attachments: attachments.count, excluded: selection.excluded, keyFingerprint: key.publicKey.fingerprint,
       bundleSha256: Digest.sha256Hex(bundle), packageSha256: packageSha256, warnings: warnings,
-      packageRefs: selection.numbering.scheme == .package ? selection.numbering.mapping.map { PackageRef(package: $0.package, store: $0.store) } : nil)
+      packageRefs: selection.numbering.mapping.map { PackageRef(package: $0.package, store: $0.store) })
   }
 
   /// `VERIFY.txt`: how a recipient without casefile checks the package, with exact commands.

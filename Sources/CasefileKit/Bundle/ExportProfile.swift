@@ -12,11 +12,11 @@ import Foundation
 /// - **police**: the evidence (never the doctor's own messages), the steps and the doctor's
 ///   details. Private notes, the patient flag and confidential steps (the indemnifier's advice)
 ///   only with `--include-confidential`.
+/// - **indemnifier**: the whole case file, raw fragments of imported items included.
 ///
 /// The doctor's own messages (sent or unsent, or written by an account of the profile) go into a
 /// platform or police bundle only one by one on request (`--include-own`). Platform and police
 /// bundles number everything afresh (``PackageNumbering``) and list nothing they leave out.
-/// - **indemnifier**: the whole case file, raw fragments of imported items included.
 public enum ExportProfile: String, Vocabulary {
   case platform, indemnifier, police
   public static let noun = "export profile"
@@ -119,6 +119,19 @@ public struct BundleSelection: Sendable {
   public var numbering: PackageNumbering = .store
 }
 
+extension BundleContent {
+  /// The doctor's own messages, by reference: sent or unsent as stored, or written by one of the
+  /// profile's own accounts (one added after the import, which then could not tell).
+  public var ownItems: Set<String> {
+    let actors = Dictionary(self.actors.map { ($0.ref, $0) }, uniquingKeysWith: { first, _ in first })
+    return Set(items.filter { item in
+      if item.direction == Direction.sent.rawValue || item.direction == Direction.unsent.rawValue { return true }
+      guard let author = item.record.authorRef.flatMap({ actors[$0] }) else { return false }
+      return profile.accounts.contains { $0.matches(platform: author.platform, handle: author.handle, displayName: author.displayName) }
+    }.map(\.record.ref))
+  }
+}
+
 extension ExportProfile {
   /// Applies the profile's rules, the exclusions and the redactions to a case.
   public func select(_ content: BundleContent, request: ExportRequest) throws -> BundleSelection {
@@ -131,15 +144,8 @@ extension ExportProfile {
       }
       if !excluded.contains(ref) { excluded.append(ref) }
     }
-    // The doctor's own messages: sent or unsent as stored, or written by one of the profile's
-    // own accounts (added after the import, which then could not tell).
     let actorsByRef = Dictionary(content.actors.map { ($0.ref, $0) }, uniquingKeysWith: { first, _ in first })
-    func isOwn(_ item: BundleContent.Item) -> Bool {
-      if item.direction == Direction.sent.rawValue || item.direction == Direction.unsent.rawValue { return true }
-      guard let author = item.record.authorRef.flatMap({ actorsByRef[$0] }) else { return false }
-      return content.profile.accounts.contains { $0.matches(platform: author.platform, handle: author.handle, displayName: author.displayName) }
-    }
-    let own = Set(content.items.filter(isOwn).map(\.record.ref))
+    let own = content.ownItems
     var includedOwn: Set<String> = []
     for reference in request.includeOwn {
       let ref = try Refs.make(.evidence, Refs.parse(reference, .evidence))
@@ -215,7 +221,8 @@ extension ExportProfile {
     let authors = Set(items.compactMap(\.record.authorRef))
     // Actors in the order their first item appears, so that fresh numbers follow the items.
     var authorOrder: [String] = []
-    for author in items.compactMap(\.record.authorRef) where !authorOrder.contains(author) { authorOrder.append(author) }
+    var seen: Set<String> = []
+    for author in items.compactMap(\.record.authorRef) where seen.insert(author).inserted { authorOrder.append(author) }
     let profile = content.profile
     var sender = BundleSelection.Sender()
     switch self {
