@@ -127,7 +127,8 @@ private final class Ownership {
   func note(_ message: ImportedMessage, own: Bool, selected: Bool) {
     guard message.direction == .unknown || own, let sender = message.sender else { return }
     let thread = Thread(platform: message.platform, name: message.thread ?? "")
-    var senders = threads[thread] ?? Senders()
+    // Taken out and put back, so that the set is changed in place rather than copied.
+    var senders = threads.removeValue(forKey: thread) ?? Senders()
     if senders.keys.isEmpty { order.append(thread) }
     if own { senders.own = true }
     if selected && !own { senders.selected = true }

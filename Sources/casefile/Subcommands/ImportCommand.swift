@@ -59,7 +59,8 @@ struct ImportCommand: ParsableCommand {
     }
     for item in summary.wouldStore.prefix(200) {
       var line = "  would store: \(item.occurredAt)  \(item.platform) \(item.kind)"
-      line += item.sender.map { "  from \($0)" } ?? (item.direction == "sent" ? "  (sent by you)" : "  (sender unknown)")
+      line += item.sender.map { "  from \($0)" + (item.direction == "sent" ? " (you)" : "") }
+        ?? (item.direction == "sent" ? "  (sent by you)" : "  (sender unknown)")
       line += item.thread.map { "  thread \($0)" } ?? ""
       line += "  \(item.textLength) characters" + (item.media > 0 ? ", \(item.media) media" : "")
       print(line)
