@@ -60,7 +60,8 @@ echo "Store: $CASEFILE_STORE (from \$CASEFILE_STORE); TZ=$TZ"
 casefile init
 casefile profile set --name "Dr Example Clinician" --registration "EX-000000" \
   --indemnifier "Example Medical Defence" --membership "EMD-0000-0000" \
-  --indemnifier-contact "advice line (example only)" --contact "practice office line (example only)"
+  --indemnifier-contact "advice line (example only)" --contact "practice office line (example only)" \
+  --account facebook:"Dr Example Clinician"
 casefile profile show
 
 section "Open a case"

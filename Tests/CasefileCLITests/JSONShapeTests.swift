@@ -17,7 +17,7 @@ import Testing
     #expect(Set(step.keys) == ["ref", "kind", "on", "details", "confidentiality", "recorded_at"])
 
     let profile = try cli.json(["profile", "show"]) as! [String: Any]
-    #expect(Set(profile.keys) == ["name", "registration_number", "indemnifier", "membership_number", "indemnifier_contact", "updated_at"])
+    #expect(Set(profile.keys) == ["name", "registration_number", "indemnifier", "membership_number", "indemnifier_contact", "updated_at", "accounts"])
     try cli.ok(["profile", "set", "--contact", "07700 900000"])
     #expect((try cli.json(["profile", "show"]) as! [String: Any])["contact"] as? String == "07700 900000")
 

@@ -17,6 +17,21 @@ public struct ExportResult: Sendable, Codable, Equatable {
   public var bundleSha256: String
   public var packageSha256: String
   public var warnings: [String]
+  /// Which store item, step, note or actor each reference of a platform or police package stands
+  /// for (those packages number afresh); empty for an indemnifier package, which keeps the
+  /// store's. For the doctor only: the package itself holds nothing of it.
+  public var packageRefs: [PackageRef] = []
+}
+
+/// One reference of a package numbered afresh, and the store's reference it stands for.
+public struct PackageRef: Sendable, Codable, Equatable {
+  public var package: String
+  public var store: String
+
+  public init(package: String, store: String) {
+    self.package = package
+    self.store = store
+  }
 }
 
 /// The files of a package, by path.
@@ -119,7 +134,8 @@ extension CaseStore {
     return ExportResult(
       file: url.path, profile: request.profile.rawValue, caseRef: selection.caseRecord.ref, items: selection.items.count,
       attachments: attachments.count, excluded: selection.excluded, keyFingerprint: key.publicKey.fingerprint,
-      bundleSha256: Digest.sha256Hex(bundle), packageSha256: packageSha256, warnings: warnings)
+      bundleSha256: Digest.sha256Hex(bundle), packageSha256: packageSha256, warnings: warnings,
+      packageRefs: selection.numbering.mapping.map { PackageRef(package: $0.package, store: $0.store) })
   }
 
   /// The lines around the commands in `VERIFY.txt`: what a recipient copies, and what the tests

@@ -35,6 +35,7 @@ public enum BundleXML {
     manifest: [ManifestEntry]
   ) throws -> Data {
     let out = try XMLOutput()
+    let refs = selection.numbering
     try out.start("bundle", namespace: namespace)
     try out.attribute("version", formatVersion)
     try out.attribute("profile", selection.request.profile.rawValue)
@@ -45,11 +46,12 @@ public enum BundleXML {
     try out.attribute("version", CasefileVersion.current)
     try out.end()
     try out.element("createdAt", createdAt)
-    try out.element("caseRef", selection.caseRecord.ref)
+    try out.element("caseRef", refs.caseRef(selection.caseRecord.ref))
     try out.element("auditHead", selection.auditHead)
     try out.element("identified", selection.identified ? "true" : "false")
     try out.element("confidentialIncluded", selection.confidentialIncluded ? "true" : "false")
-    if !selection.excluded.isEmpty {
+    // A package numbered afresh says nothing of what it leaves out.
+    if refs.listsExcluded, !selection.excluded.isEmpty {
       try out.start("excluded")
       for ref in selection.excluded { try out.element("item", ref) }
       try out.end()
@@ -77,7 +79,7 @@ public enum BundleXML {
 
     let record = selection.caseRecord
     try out.start("case")
-    try out.attribute("ref", record.ref)
+    try out.attribute("ref", refs.caseRef(record.ref))
     try text(out, "title", record.title)
     try out.element("category", record.category.rawValue)
     try out.element("severity", record.severity.rawValue)
@@ -89,7 +91,7 @@ public enum BundleXML {
     try out.start("actors")
     for actor in selection.actors {
       try out.start("actor")
-      try out.attribute("ref", actor.ref)
+      try out.attribute("ref", try ref(actor.ref, refs))
       try out.attribute("platform", actor.platform.rawValue)
       try text(out, "handle", actor.handle)
       if let name = actor.displayName { try text(out, "displayName", name) }
@@ -105,18 +107,19 @@ public enum BundleXML {
     try out.end()
 
     try out.start("items")
-    for item in selection.items { try write(item, to: out) }
+    for item in selection.items { try write(item, refs: refs, to: out) }
     try out.end()
 
     try out.start("steps")
     for step in selection.steps {
       try out.start("step")
-      try out.attribute("ref", step.ref)
+      try out.attribute("ref", try ref(step.ref, refs))
       try out.attribute("kind", step.kind)
       try out.attribute("on", step.on.description)
       try out.attribute("recordedAt", step.recordedAt)
-      if let refersTo = step.refersTo { try out.attribute("refersTo", refersTo) }
-      if let retractedBy = step.retractedBy { try out.attribute("retractedBy", retractedBy) }
+      if let refersTo = step.refersTo { try out.attribute("refersTo", try ref(refersTo, refs)) }
+      // A retraction that stays behind is not named (it stays behind with its step in practice).
+      if let retractedBy = step.retractedBy.flatMap(refs.ref) { try out.attribute("retractedBy", retractedBy) }
       try out.attribute("confidential", step.confidentiality == .confidential ? "true" : "false")
       for name in step.details.keys.sorted() { try detail(out, name, step.details[name] ?? "") }
       try out.end()
@@ -127,7 +130,7 @@ public enum BundleXML {
       try out.start("notes")
       for note in notes {
         try out.start("note")
-        try out.attribute("ref", note.ref)
+        try out.attribute("ref", try ref(note.ref, refs))
         try out.attribute("createdAt", note.createdAt)
         try textContent(out, note.text)
         try out.end()
@@ -148,13 +151,22 @@ public enum BundleXML {
     return try out.finish()
   }
 
-  private static func write(_ item: BundleSelection.Item, to out: XMLOutput) throws {
+  /// The reference the package writes for one in the store: a missing one is a bug of the
+  /// selection, which must never write a store reference into a package numbered afresh.
+  private static func ref(_ storeRef: String, _ refs: PackageNumbering) throws -> String {
+    guard let ref = refs.ref(storeRef) else {
+      throw CasefileError(.internalError, "the bundle refers to \(storeRef), which it does not hold", location: .init(file: BundlePackage.bundle))
+    }
+    return ref
+  }
+
+  private static func write(_ item: BundleSelection.Item, refs: PackageNumbering, to out: XMLOutput) throws {
     let record = item.record
     try out.start("item")
-    try out.attribute("ref", record.ref)
+    try out.attribute("ref", try ref(record.ref, refs))
     try out.attribute("kind", record.kind.rawValue)
     try out.attribute("platform", record.platform.rawValue)
-    if let author = record.authorRef { try out.attribute("author", author) }
+    if let author = record.authorRef { try out.attribute("author", try ref(author, refs)) }
     if let direction = item.direction { try out.attribute("direction", direction) }
     try out.start("occurredAt")
     try out.attribute("utc", record.occurredAt)

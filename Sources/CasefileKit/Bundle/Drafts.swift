@@ -115,7 +115,8 @@ extension CaseStore {
     }
     if record.category == .doxxing { flags.append("doxxing: personal information shared") }
     if record.category == .sexualHarassment { flags.append("sexual content") }
-    let received = content.items.filter { $0.direction != Direction.sent.rawValue && $0.direction != Direction.unsent.rawValue }
+    let own = content.ownItems
+    let received = content.items.filter { !own.contains($0.record.ref) }
     let authors = Set(received.compactMap(\.record.authorRef))
     if authors.count >= 3 { flags.append("pile-on: \(authors.count) different accounts") }
     lines.append("Risk flags: " + (flags.isEmpty ? "none recorded" : flags.joined(separator: "; ")))
@@ -141,7 +142,7 @@ extension CaseStore {
 
     let done = Set(content.steps.filter { $0.retractedBy == nil }.map(\.kind))
     lines.append("Done so far: " + Ladder.Step.allCases.filter { done.contains($0.rawValue) }.map(\.title).joined(separator: "; "))
-    let replies = content.items.filter { $0.direction == Direction.sent.rawValue }
+    let replies = content.items.filter { own.contains($0.record.ref) && $0.direction != Direction.unsent.rawValue }
     lines.append(
       replies.isEmpty
         ? "I have not replied to any of these messages, publicly or privately."

@@ -9,9 +9,14 @@ import Foundation
 ///   name other people), no import path (a folder name can be a person's name), no indemnifier or
 ///   membership details, no registration number; the doctor's name only when asked
 ///   (`--identify`).
-/// - **police**: the evidence, the steps and the doctor's details. Private notes, the patient flag
-///   and confidential steps (the indemnifier's advice) only with `--include-confidential`.
+/// - **police**: the evidence (never the doctor's own messages), the steps and the doctor's
+///   details. Private notes, the patient flag and confidential steps (the indemnifier's advice)
+///   only with `--include-confidential`.
 /// - **indemnifier**: the whole case file, raw fragments of imported items included.
+///
+/// The doctor's own messages (sent or unsent, or written by an account of the profile) go into a
+/// platform or police bundle only one by one on request (`--include-own`). Platform and police
+/// bundles number everything afresh (``PackageNumbering``) and list nothing they leave out.
 public enum ExportProfile: String, Vocabulary {
   case platform, indemnifier, police
   public static let noun = "export profile"
@@ -37,11 +42,14 @@ public struct ExportRequest: Sendable {
   public var redactions: [String]
   /// Lint findings that may go out anyway, by id.
   public var allowedFindings: [String]
+  /// The doctor's own messages that go into a platform or police bundle all the same, as `E-n`
+  /// (a reply that is needed as context).
+  public var includeOwn: [String] = []
 
   public init(
     caseRef: String, profile: ExportProfile, platform: Platform? = nil, identify: Bool = false,
     includeConfidential: Bool = false, excludedItems: [String] = [], redactions: [String] = [],
-    allowedFindings: [String] = []
+    allowedFindings: [String] = [], includeOwn: [String] = []
   ) {
     self.caseRef = caseRef
     self.profile = profile
@@ -51,6 +59,7 @@ public struct ExportRequest: Sendable {
     self.excludedItems = excludedItems
     self.redactions = redactions
     self.allowedFindings = allowedFindings
+    self.includeOwn = includeOwn
   }
 }
 
@@ -109,6 +118,21 @@ public struct BundleSelection: Sendable {
   public var excluded: [String]
   public var identified: Bool
   public var confidentialIncluded: Bool
+  /// The references the bundle writes: the store's, or numbered afresh within the package.
+  public var numbering: PackageNumbering = .store
+}
+
+extension BundleContent {
+  /// The doctor's own messages, by reference: sent or unsent as stored, or written by one of the
+  /// profile's own accounts (one added after the import, which then could not tell).
+  public var ownItems: Set<String> {
+    let actors = Dictionary(self.actors.map { ($0.ref, $0) }, uniquingKeysWith: { first, _ in first })
+    return Set(items.filter { item in
+      if item.direction == Direction.sent.rawValue || item.direction == Direction.unsent.rawValue { return true }
+      guard let author = item.record.authorRef.flatMap({ actors[$0] }) else { return false }
+      return profile.accounts.contains { $0.matches(platform: author.platform, handle: author.handle, displayName: author.displayName) }
+    }.map(\.record.ref))
+  }
 }
 
 extension ExportProfile {
@@ -122,6 +146,19 @@ extension ExportProfile {
         throw CasefileError(.usage, "\(content.caseRecord.ref) has no item \(ref) to exclude")
       }
       if !excluded.contains(ref) { excluded.append(ref) }
+    }
+    let actorsByRef = Dictionary(content.actors.map { ($0.ref, $0) }, uniquingKeysWith: { first, _ in first })
+    let own = content.ownItems
+    var includedOwn: Set<String> = []
+    for reference in request.includeOwn {
+      let ref = try Refs.make(.evidence, Refs.parse(reference, .evidence))
+      guard known.contains(ref) else {
+        throw CasefileError(.usage, "\(content.caseRecord.ref) has no item \(ref) to include")
+      }
+      guard own.contains(ref) else {
+        throw CasefileError(.usage, "\(ref) is not one of your own messages; --include-own is only for those")
+      }
+      includedOwn.insert(ref)
     }
     let redactor = try Redactor(patterns: request.redactions)
     /// A message's text as it goes out: redacted, and marked so (with the original's digest in the
@@ -137,10 +174,13 @@ extension ExportProfile {
     func plain(_ text: String) -> String { redactor.redact(text).text }
 
     var items = content.items.filter { !excluded.contains($0.record.ref) }
+    if self != .indemnifier {
+      // The doctor's own messages are not abuse, and can hold what a patient told them: only
+      // those asked for one by one go out.
+      items = items.filter { !own.contains($0.record.ref) || includedOwn.contains($0.record.ref) }
+    }
     var platformSteps = content.steps
     if self == .platform {
-      // The doctor's own messages are not abuse, and can hold what a patient told them.
-      items = items.filter { $0.direction != Direction.sent.rawValue && $0.direction != Direction.unsent.rawValue }
       let platforms = Set(items.map(\.record.platform))
       let platform: Platform
       if let chosen = request.platform {
@@ -165,13 +205,27 @@ extension ExportProfile {
     }
 
     let confidential = self == .indemnifier || (self == .police && request.includeConfidential)
-    let steps = (self == .platform ? platformSteps : content.steps.filter { confidential || $0.confidentiality == .shareable })
+    var steps = (self == .platform ? platformSteps : content.steps.filter { confidential || $0.confidentiality == .shareable })
       .map { step -> StepRecord in
         var step = step
         step.details = step.details.mapValues(plain)
         return step
       }
+    if self != .indemnifier {
+      // An outcome or a retraction of a step that stays behind would point at what is left out:
+      // it stays behind too (and so would one about it).
+      while true {
+        let kept = Set(steps.map(\.ref))
+        let next = steps.filter { $0.refersTo.map(kept.contains) ?? true }
+        if next.count == steps.count { break }
+        steps = next
+      }
+    }
     let authors = Set(items.compactMap(\.record.authorRef))
+    // Actors in the order their first item appears, so that fresh numbers follow the items.
+    var authorOrder: [String] = []
+    var seen: Set<String> = []
+    for author in items.compactMap(\.record.authorRef) where seen.insert(author).inserted { authorOrder.append(author) }
     let profile = content.profile
     var sender = BundleSelection.Sender()
     switch self {
@@ -193,7 +247,10 @@ extension ExportProfile {
     var caseRecord = content.caseRecord
     caseRecord.title = plain(caseRecord.title)
     // --redact reaches every field that goes out, not only the texts.
-    let actors = content.actors.filter { authors.contains($0.ref) }.map { actor -> ActorRecord in
+    let chosen = self == .indemnifier
+      ? content.actors.filter { authors.contains($0.ref) }
+      : authorOrder.compactMap { actorsByRef[$0] }
+    let actors = chosen.map { actor -> ActorRecord in
       var actor = actor
       actor.handle = plain(actor.handle)
       actor.displayName = actor.displayName.map(plain)
@@ -212,14 +269,21 @@ extension ExportProfile {
       }
       return record
     }
-    return BundleSelection(
+    let notes = confidential ? content.notes.map { note in
+      var note = note
+      note.text = plain(note.text)
+      return note
+    } : nil
+    var selection = BundleSelection(
       request: request, caseRecord: caseRecord, sender: sender,
       actors: actors, patientFlags: confidential,
       items: items.map { item in
         let full = self != .platform
         var selected = BundleSelection.Item(
           record: outgoingRecord(item.record), text: outgoing(item.record.text), thread: full ? item.thread.map(plain) : nil,
-          direction: item.direction, recipients: full ? item.recipients.map(plain) : [],
+          // An own message is marked sent, also where the import could not tell.
+          direction: own.contains(item.record.ref) && item.direction != Direction.unsent.rawValue ? Direction.sent.rawValue : item.direction,
+          recipients: full ? item.recipients.map(plain) : [],
           platformMessageID: item.platformMessageID.map(plain), details: full ? item.details.map { ($0.name, plain($0.value)) } : [],
           provenance: item.provenance.map { source in
             BundleSelection.Provenance(
@@ -229,12 +293,37 @@ extension ExportProfile {
         selected.threadKey = "\(item.record.platform.rawValue)/\(item.thread ?? "")"
         return selected
       },
-      steps: steps,
-      notes: confidential ? content.notes.map { note in
-        var note = note
-        note.text = plain(note.text)
-        return note
-      } : nil, auditHead: content.auditHead, excluded: excluded,
+      steps: steps, notes: notes, auditHead: content.auditHead, excluded: excluded,
       identified: sender.name != nil, confidentialIncluded: confidential)
+    selection.numbering = self == .indemnifier
+      ? .store
+      : .fresh(
+        actors: actors.map(\.ref), items: items.map(\.record.ref), steps: steps.map(\.ref), notes: (notes ?? []).map(\.ref))
+    if self != .indemnifier {
+      for index in selection.steps.indices {
+        Self.renumberActors(in: &selection.steps[index].details, selection.numbering)
+      }
+    }
+    return selection
+  }
+
+  /// A block step names its accounts by actor reference (`actors`, with their `handles` in the
+  /// same order): in a package numbered afresh, those the package holds get their package
+  /// references, and the others (whose items stay behind) are not named at all.
+  static func renumberActors(in details: inout [String: String], _ numbering: PackageNumbering) {
+    guard let listed = details["actors"] else { return }
+    let actors = listed.split(separator: ",").map(String.init)
+    let handles = details["handles"].map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    let kept = actors.indices.filter { numbering.ref(actors[$0]) != nil }
+    if kept.isEmpty {
+      details["actors"] = nil
+      details["handles"] = nil
+      return
+    }
+    details["actors"] = kept.compactMap { numbering.ref(actors[$0]) }.joined(separator: ",")
+    if kept.count < actors.count {
+      // Handles go with their actors; when they cannot be paired, none is named.
+      details["handles"] = handles.flatMap { list in list.count == actors.count ? kept.map { list[$0] }.joined(separator: ",") : nil }
+    }
   }
 }

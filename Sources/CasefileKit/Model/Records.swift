@@ -20,11 +20,15 @@ public struct Profile: Sendable, Equatable, Codable {
   public var indemnifierContact: String?
   /// How to reach the doctor (a phone number, an email address): for the police.
   public var contact: String?
+  /// The doctor's own accounts: their messages are sent, never abuse, and stay out of platform and
+  /// police packages.
+  public var accounts: [OwnAccount]
   public var updatedAt: String?
 
   public init(
     name: String? = nil, registrationNumber: String? = nil, indemnifier: String? = nil,
-    membershipNumber: String? = nil, indemnifierContact: String? = nil, contact: String? = nil, updatedAt: String? = nil
+    membershipNumber: String? = nil, indemnifierContact: String? = nil, contact: String? = nil,
+    accounts: [OwnAccount] = [], updatedAt: String? = nil
   ) {
     self.name = name
     self.registrationNumber = registrationNumber
@@ -32,7 +36,43 @@ public struct Profile: Sendable, Equatable, Codable {
     self.membershipNumber = membershipNumber
     self.indemnifierContact = indemnifierContact
     self.contact = contact
+    self.accounts = accounts
     self.updatedAt = updatedAt
+  }
+}
+
+/// One of the doctor's own accounts on a platform: a handle, number or display name, compared as
+/// actors are.
+public struct OwnAccount: Sendable, Equatable, Hashable, Codable {
+  public var platform: Platform
+  public var name: String
+
+  public init(platform: Platform, name: String) {
+    self.platform = platform
+    self.name = name
+  }
+
+  /// Reads `platform:name`, as `profile set --account` takes it.
+  public static func parse(_ text: String) throws -> OwnAccount {
+    guard let colon = text.firstIndex(of: ":") else {
+      throw CasefileError(.badValue, "'\(text)' is not an account like facebook:\"Dr Example Clinician\"")
+    }
+    let platform = try Platform.parse(String(text[..<colon]).trimmingCharacters(in: .whitespaces))
+    let name = String(text[text.index(after: colon)...]).trimmingCharacters(in: .whitespacesAndNewlines)
+    guard !name.isEmpty, !name.contains(where: { $0.isNewline || $0 == "\t" }) else {
+      throw CasefileError(.badValue, "an account needs a name on one line after the platform, like facebook:\"Dr Example Clinician\"")
+    }
+    return OwnAccount(platform: platform, name: name)
+  }
+
+  public var description: String { "\(platform.rawValue):\(name)" }
+
+  /// Whether an author is this account: its handle or display name, compared as actors are.
+  func matches(platform: Platform, handle: String, displayName: String?) -> Bool {
+    guard platform == self.platform else { return false }
+    let key = CaseStore.handleKey(name, platform: platform)
+    return CaseStore.handleKey(handle, platform: platform) == key
+      || displayName.map { CaseStore.handleKey($0, platform: platform) == key } == true
   }
 }
 

@@ -70,6 +70,91 @@ public struct ImportFilter: Sendable {
   }
 }
 
+extension CasefileError.Code {
+  /// An export that does not say which messages are the doctor's has a thread of several senders,
+  /// none known as the doctor's: the import needs `--owner` or an own account in the profile.
+  public static let ownerUnknown = CasefileError.Code("owner-unknown", .usage)
+}
+
+/// Which messages of an import are the doctor's own: those of the profile's accounts and of the
+/// `--owner` names, compared as actors are. It also gathers, for messages whose direction the
+/// export does not give, each thread's senders, so that an import of a thread whose owner is
+/// unknown can be refused (``check()``).
+private final class Ownership {
+  private let keys: [Platform: Set<String>]
+  private var answers: [SenderMemo.Key: Bool] = [:]
+  private struct Thread: Hashable {
+    var platform: Platform
+    var name: String
+  }
+  private struct Senders {
+    var names: [String] = []
+    var keys: Set<String> = []
+    var own = false
+    var selected = false
+  }
+  private var threads: [Thread: Senders] = [:]
+  private var order: [Thread] = []
+  /// Whether the doctor named themselves for this import: then a thread without them simply
+  /// holds none of their messages (a chat they never answered).
+  private let named: Bool
+
+  init(accounts: [OwnAccount], owners: [String]) {
+    let owners = owners.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+    named = !owners.isEmpty
+    var keys: [Platform: Set<String>] = [:]
+    for platform in Platform.allCases {
+      let names = accounts.filter { $0.platform == platform }.map(\.name) + owners
+      keys[platform] = Set(names.map { CaseStore.handleKey($0, platform: platform) })
+    }
+    self.keys = keys
+  }
+
+  private func isOwnName(_ name: String, _ platform: Platform) -> Bool {
+    let key = SenderMemo.Key(platform: platform, name: name)
+    if let answer = answers[key] { return answer }
+    let answer = keys[platform]?.contains(CaseStore.handleKey(name, platform: platform)) == true
+    if answers.count >= SenderMemo.limit { answers.removeAll(keepingCapacity: true) }
+    answers[key] = answer
+    return answer
+  }
+
+  func isOwn(_ message: ImportedMessage) -> Bool {
+    guard let sender = message.sender, keys[message.platform]?.isEmpty == false else { return false }
+    return isOwnName(sender.handle, message.platform) || sender.displayName.map { isOwnName($0, message.platform) } == true
+  }
+
+  func note(_ message: ImportedMessage, own: Bool, selected: Bool) {
+    guard message.direction == .unknown || own, let sender = message.sender else { return }
+    let thread = Thread(platform: message.platform, name: message.thread ?? "")
+    // Taken out and put back, so that the set is changed in place rather than copied.
+    var senders = threads.removeValue(forKey: thread) ?? Senders()
+    if senders.keys.isEmpty { order.append(thread) }
+    if own { senders.own = true }
+    if selected && !own { senders.selected = true }
+    if senders.keys.insert(CaseStore.handleKey(sender.handle, platform: message.platform)).inserted, senders.names.count < 10 {
+      let shown = sender.displayName.map { $0 == sender.handle ? sender.handle : "\(sender.handle) (\($0))" }
+      senders.names.append(shown ?? sender.handle)
+    }
+    threads[thread] = senders
+  }
+
+  /// Throws when a thread the import takes from needs its owner named.
+  func check() throws {
+    guard !named else { return }
+    let unknown = order.compactMap { thread in threads[thread].map { (thread, $0) } }
+      .filter { $0.1.selected && !$0.1.own && $0.1.keys.count >= 2 }
+    guard let (thread, senders) = unknown.first else { return }
+    let more = senders.keys.count > senders.names.count ? ", … (\(senders.keys.count) in all)" : ""
+    let others = unknown.count > 1 ? " (and \(unknown.count - 1) more thread(s) like it)" : ""
+    throw CasefileError(
+      .ownerUnknown,
+      "the export does not say which messages are yours, and the \(thread.platform.rawValue) thread '\(thread.name)' has "
+        + "\(senders.keys.count) senders: \(senders.names.joined(separator: ", "))\(more)\(others). Say which is you with "
+        + "--owner NAME, or add your account to the profile: casefile profile set --account \(thread.platform.rawValue):NAME")
+  }
+}
+
 /// The answers of a compiled filter's sender test, by platform and name as the message gives it.
 private final class SenderMemo {
   struct Key: Hashable {
@@ -166,9 +251,15 @@ extension CaseStore {
   /// more pass once every message is read; without one they are recorded as missing. With
   /// `blockList`, the accounts it gives once the export is read are matched against the case's
   /// authors, and the block step recorded for them in the same transaction.
+  ///
+  /// Messages by one of the profile's own accounts, or by one of `owners` (`--owner`), are stored
+  /// as sent. Where the export does not say which messages are the doctor's (direction unknown)
+  /// and no `owners` are given, a thread with a selected message, two or more senders and none of
+  /// them one of the profile's accounts stops the import (``CasefileError/Code/ownerUnknown``),
+  /// naming the senders: the account may be spelt otherwise in this export.
   public func importMessages(
     caseRef: String, source: ImportSourceInfo, filter: ImportFilter, dryRun: Bool, mediaSource: ExportSource? = nil,
-    blockList: (() -> [BlockedAccount])? = nil,
+    blockList: (() -> [BlockedAccount])? = nil, owners: [String] = [],
     produce: ((ImportedMessage) throws -> Void) throws -> [ImportWarning]
   ) throws -> ImportSummary {
     let accepts = try filter.compiled()
@@ -177,6 +268,7 @@ extension CaseStore {
       guard record.status == .open else {
         throw CasefileError(.notAllowed, "\(record.ref) is closed; reopen it to import into it")
       }
+      let ownership = Ownership(accounts: try Self.fetchProfile(db).accounts, owners: owners)
       var summary = ImportSummary(
         caseRef: record.ref, source: source.path, sourceSha256: source.sha256, dryRun: dryRun, read: 0, new: 0,
         alreadyPresent: 0, skipped: 0, mediaStored: 0, mediaMissing: 0, newItems: ItemRefs(), warnings: [])
@@ -197,7 +289,12 @@ extension CaseStore {
       let exists = try db.makeStatement(sql: "SELECT 1 FROM evidence WHERE case_id = ? AND identity = ?")
       let warnings = try produce { message in
         summary.read += 1
-        guard accepts(message) else {
+        var message = message
+        let own = ownership.isOwn(message)
+        if own { message.direction = .sent }
+        let selected = accepts(message)
+        ownership.note(message, own: own, selected: selected)
+        guard selected else {
           summary.skipped += 1
           return
         }
@@ -220,6 +317,7 @@ extension CaseStore {
           context: &context, summary: &summary, pendingMedia: &pendingMedia)
         summary.newItems.append(id: id)
       }
+      try ownership.check()
       summary.warnings = warnings.map { ImportWarning(entry: $0.entry, message: $0.message) }
       if !pendingMedia.isEmpty {
         try self.resolve(pendingMedia, from: mediaSource, db: db, context: &context, summary: &summary)

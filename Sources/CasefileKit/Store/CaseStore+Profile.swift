@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension CaseStore {
@@ -7,11 +8,22 @@ extension CaseStore {
   }
 
   /// Sets the given profile fields; fields passed as nil keep their value. An empty string clears
-  /// a field.
+  /// a field. `addAccounts` and `removeAccounts` change the list of own accounts (`changes.accounts`
+  /// is not read); removing one that is not listed is an error.
   @discardableResult
-  public func setProfile(_ changes: Profile) throws -> Profile {
+  public func setProfile(_ changes: Profile, addAccounts: [OwnAccount] = [], removeAccounts: [OwnAccount] = []) throws -> Profile {
     try write { db, context in
       let current = try Self.fetchProfile(db)
+      var accounts = current.accounts
+      for account in removeAccounts {
+        guard let index = accounts.firstIndex(where: { $0.matches(platform: account.platform, handle: account.name, displayName: nil) }) else {
+          throw CasefileError(.badValue, "the profile has no account \(account.description) to remove ('casefile profile show' lists them)")
+        }
+        accounts.remove(at: index)
+      }
+      for account in addAccounts where !accounts.contains(where: { $0.matches(platform: account.platform, handle: account.name, displayName: nil) }) {
+        accounts.append(account)
+      }
       func merge(_ new: String?, _ old: String?) -> String? {
         guard let new else { return old }
         let trimmed = new.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -24,6 +36,7 @@ extension CaseStore {
         ("membership_number", merge(changes.membershipNumber, current.membershipNumber)),
         ("indemnifier_contact", merge(changes.indemnifierContact, current.indemnifierContact)),
         ("contact", merge(changes.contact, current.contact)),
+        ("accounts", try Self.accountsColumn(accounts)),
         ("updated_at", context.at),
       ]
       if try Bool.fetchOne(db, sql: "SELECT 1 FROM profile WHERE id = 1") == true {
@@ -40,7 +53,25 @@ extension CaseStore {
     return Profile(
       name: row["name"], registrationNumber: row["registration_number"], indemnifier: row["indemnifier"],
       membershipNumber: row["membership_number"], indemnifierContact: row["indemnifier_contact"], contact: row["contact"],
-      updatedAt: row["updated_at"])
+      accounts: try accounts(row["accounts"]), updatedAt: row["updated_at"])
+  }
+
+  /// The stored form of the own accounts: a JSON array of `{"name", "platform"}` objects, or NULL
+  /// when there are none.
+  static func accountsColumn(_ accounts: [OwnAccount]) throws -> String? {
+    guard !accounts.isEmpty else { return nil }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(accounts), as: UTF8.self)
+  }
+
+  static func accounts(_ column: String?) throws -> [OwnAccount] {
+    guard let column, !column.isEmpty else { return [] }
+    do {
+      return try JSONDecoder().decode([OwnAccount].self, from: Data(column.utf8))
+    } catch {
+      throw CasefileError(.integrity, "the profile's own accounts are not readable; run 'casefile fsck'")
+    }
   }
 
   // MARK: - Settings

@@ -226,6 +226,11 @@ enum Schema {
           BEGIN SELECT RAISE(ABORT, 'trusted_keys rows are never deleted'); END;
           """)
     }
+    migrator.registerMigration("v6-profile-accounts") { db in
+      // The doctor's own accounts, as a JSON array of {platform, name}: imports mark their
+      // messages as sent, and exports keep them out of platform and police packages.
+      try db.execute(sql: "ALTER TABLE profile ADD COLUMN accounts TEXT")
+    }
     return migrator
   }
 }

@@ -24,6 +24,10 @@ struct Export: ParsableCommand {
   @Flag(name: .customLong("include-confidential"), help: "Put notes, patient flags and the indemnifier's advice into a police bundle.")
   var includeConfidential = false
   @Option(name: .customLong("exclude-item"), help: "Leave this item out (repeatable).") var excludeItem: [String] = []
+  @Option(
+    name: .customLong("include-own"),
+    help: "Put this one of your own messages into a platform or police bundle all the same, as context (repeatable).")
+  var includeOwn: [String] = []
   @Option(help: "Replace matches of this regular expression with [redacted] in the outgoing copy (repeatable).") var redact: [String] = []
   @Option(help: "Let this lint finding go out, by its id from 'casefile lint' (repeatable).") var allow: [String] = []
   @Flag(help: "Replace the file at --out if it exists.") var force = false
@@ -32,7 +36,8 @@ struct Export: ParsableCommand {
   func run() throws {
     let request = ExportRequest(
       caseRef: caseRef, profile: try ExportProfile.parse(profile), platform: try platform.map(Platform.parse), identify: identify,
-      includeConfidential: includeConfidential, excludedItems: excludeItem, redactions: redact, allowedFindings: allow)
+      includeConfidential: includeConfidential, excludedItems: excludeItem, redactions: redact, allowedFindings: allow,
+      includeOwn: includeOwn)
     if request.includeConfidential && request.profile != .police {
       throw ValidationError("--include-confidential is for --for police (an indemnifier bundle always carries everything)")
     }

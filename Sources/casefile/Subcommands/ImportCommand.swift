@@ -24,6 +24,9 @@ struct ImportCommand: ParsableCommand {
     name: .customLong("record-blocks"),
     help: "Record the block step for the case's authors that the export's block or mute list names (Mastodon).")
   var recordBlocks = false
+  @Option(
+    help: "Your own name, handle or number in this export, where it does not say which messages are yours (repeatable); your messages are stored as sent.")
+  var owner: [String] = []
   @Flag(name: .customLong("dry-run"), help: "Show what would be stored, and store nothing.") var dryRun = false
   @OptionGroup var output: JSONFlag
 
@@ -41,7 +44,8 @@ struct ImportCommand: ParsableCommand {
     let summary = try store.importMessages(
       caseRef: caseRef,
       source: ImportSourceInfo(path: source.url.path, kind: source.kind.rawValue, sha256: try source.sha256),
-      filter: filter, dryRun: dryRun, mediaSource: source, blockList: recordBlocks ? { context.blockedAccounts } : nil
+      filter: filter, dryRun: dryRun, mediaSource: source, blockList: recordBlocks ? { context.blockedAccounts } : nil,
+      owners: owner
     ) { emit in
       defer { progress.finish() }
       return try ExportReading.read(
@@ -55,7 +59,8 @@ struct ImportCommand: ParsableCommand {
     }
     for item in summary.wouldStore.prefix(200) {
       var line = "  would store: \(item.occurredAt)  \(item.platform) \(item.kind)"
-      line += item.sender.map { "  from \($0)" } ?? (item.direction == "sent" ? "  (sent by you)" : "  (sender unknown)")
+      line += item.sender.map { "  from \($0)" + (item.direction == "sent" ? " (you)" : "") }
+        ?? (item.direction == "sent" ? "  (sent by you)" : "  (sender unknown)")
       line += item.thread.map { "  thread \($0)" } ?? ""
       line += "  \(item.textLength) characters" + (item.media > 0 ? ", \(item.media) media" : "")
       print(line)

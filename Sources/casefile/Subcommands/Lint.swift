@@ -19,6 +19,7 @@ struct Lint: ParsableCommand {
   @Flag(help: "As for export.") var identify = false
   @Flag(name: .customLong("include-confidential"), help: "As for export.") var includeConfidential = false
   @Option(name: .customLong("exclude-item"), help: "As for export (repeatable).") var excludeItem: [String] = []
+  @Option(name: .customLong("include-own"), help: "As for export (repeatable).") var includeOwn: [String] = []
   @Option(help: "As for export (repeatable).") var redact: [String] = []
   @Option(help: "As for export (repeatable).") var allow: [String] = []
   @OptionGroup var output: JSONFlag
@@ -26,7 +27,8 @@ struct Lint: ParsableCommand {
   func run() throws {
     let request = ExportRequest(
       caseRef: caseRef, profile: try ExportProfile.parse(profile), platform: try platform.map(Platform.parse), identify: identify,
-      includeConfidential: includeConfidential, excludedItems: excludeItem, redactions: redact, allowedFindings: allow)
+      includeConfidential: includeConfidential, excludedItems: excludeItem, redactions: redact, allowedFindings: allow,
+      includeOwn: includeOwn)
     let report = try storeOptions.open().lint(request)
     if output.json {
       try Output.json(report)

@@ -13,9 +13,16 @@ struct ProfileSet: ParsableCommand {
   @Option(name: .customLong("indemnifier-contact"), help: "The indemnifier's advice line or email.")
   var indemnifierContact: String?
   @Option(help: "How to reach you (a phone number or email address): written into police bundles.") var contact: String?
+  @Option(
+    help: "One of your own accounts, as PLATFORM:NAME (handle, number or display name), e.g. facebook:\"Dr Example Clinician\" (repeatable): its messages are yours, never abuse.")
+  var account: [String] = []
+  @Option(name: .customLong("remove-account"), help: "Take an account off the list, as PLATFORM:NAME (repeatable).")
+  var removeAccount: [String] = []
 
   func validate() throws {
-    if [name, registration, indemnifier, membership, indemnifierContact, contact].allSatisfy({ $0 == nil }) {
+    if [name, registration, indemnifier, membership, indemnifierContact, contact].allSatisfy({ $0 == nil }) && account.isEmpty
+      && removeAccount.isEmpty
+    {
       throw ValidationError("give at least one field to set")
     }
   }
@@ -24,7 +31,8 @@ struct ProfileSet: ParsableCommand {
     let store = try storeOptions.open()
     try store.setProfile(CasefileKit.Profile(
       name: name, registrationNumber: registration, indemnifier: indemnifier, membershipNumber: membership,
-      indemnifierContact: indemnifierContact, contact: contact))
+      indemnifierContact: indemnifierContact, contact: contact),
+      addAccounts: try account.map(OwnAccount.parse), removeAccounts: try removeAccount.map(OwnAccount.parse))
     print("Profile updated.")
   }
 }

@@ -17,5 +17,7 @@ struct ProfileShow: ParsableCommand {
     ] {
       print("\(label):".padding(toLength: 22, withPad: " ", startingAt: 0) + (value ?? "(not set)"))
     }
+    print(profile.accounts.isEmpty ? "Own accounts:".padding(toLength: 22, withPad: " ", startingAt: 0) + "(none)" : "Own accounts:")
+    for account in profile.accounts { print("  \(account.platform.rawValue):\(account.name)") }
   }
 }

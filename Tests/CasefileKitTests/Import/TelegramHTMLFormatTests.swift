@@ -36,13 +36,15 @@ enum FormatFixtures {
 
   /// Imports an export (archive, folder or file) into a case the way `casefile import` does: its
   /// hash, registry detection, and media read from the export.
+  /// Imports an export as `casefile import` does; the doctor of every fixture is "Dr Example".
   static func importExport(
-    _ store: CaseStore, _ caseRef: String, _ url: URL, filter: ImportFilter = ImportFilter(), zone: String = "Europe/Dublin"
+    _ store: CaseStore, _ caseRef: String, _ url: URL, filter: ImportFilter = ImportFilter(), zone: String = "Europe/Dublin",
+    owners: [String] = ["Dr Example"]
   ) throws -> ImportSummary {
     let source = try ExportSource(url: url)
     return try store.importMessages(
       caseRef: caseRef, source: ImportSourceInfo(path: url.path, kind: source.kind.rawValue, sha256: try source.sha256),
-      filter: filter, dryRun: false, mediaSource: source
+      filter: filter, dryRun: false, mediaSource: source, owners: owners
     ) { emit in
       try ExportReading.read(source, format: nil, sourceZone: TimeZone(identifier: zone)!, emit: emit)
     }
