@@ -173,14 +173,9 @@ import Testing
 
   /// A file that casefile cannot clean stops a platform or police export, naming the item and
   /// the file and saying how to leave it out; nothing is written. Left out, the export goes ahead.
-  @Test(arguments: [
-    ("statement.pdf", Data("%PDF-1.4\n% CanaryPdfAuthor\n1 0 obj << /Author (CanaryPdfAuthor) >> endobj\n%%EOF\n".utf8), "is a PDF"),
-    ("scan.tiff", Data([0x49, 0x49, 0x2A, 0x00, 8, 0, 0, 0]) + Data("CanaryTiff".utf8), "is a TIFF image"),
-    ("IMG_0001.HEIC", Data([0, 0, 0, 24]) + Data("ftypheic".utf8) + Data(count: 12) + Data("CanaryHeic".utf8), "is a HEIC"),
-    ("clip.mp4", Data([0, 0, 0, 24]) + Data("ftypisom".utf8) + Data(count: 12) + Data("CanaryMp4".utf8), "is a video"),
-    ("notes.txt", Data("CanaryText: a note\n".utf8), "is a text file"),
-  ])
-  func aFileThatCannotBeCleanedStopsTheExportByName(_ name: String, _ content: Data, _ words: String) throws {
+  @Test(arguments: UncleanableFile.all)
+  func aFileThatCannotBeCleanedStopsTheExportByName(_ file: UncleanableFile) throws {
+    let (name, content, words) = (file.name, file.content, file.words)
     let folder = try TempFolder()
     let image = folder.url("fine.png")
     try ImageTools.make(.png, at: image)
@@ -302,4 +297,34 @@ enum HostileImage: String, CaseIterable, CustomTestStringConvertible, Sendable {
     }
     return crc ^ 0xFFFF_FFFF
   }
+}
+
+/// A file that is not an image casefile can clean, and the words its refusal must use.
+struct UncleanableFile: Sendable, CustomTestStringConvertible {
+  var name: String
+  var content: Data
+  var words: String
+
+  var testDescription: String { name }
+
+  static let all: [UncleanableFile] = {
+    let pdf = Data("%PDF-1.4\n% CanaryPdfAuthor\n1 0 obj << /Author (CanaryPdfAuthor) >> endobj\n%%EOF\n".utf8)
+    var tiff = Data([0x49, 0x49, 0x2A, 0x00, 8, 0, 0, 0])
+    tiff.append(Data("CanaryTiff".utf8))
+    var heic = Data([0, 0, 0, 24])
+    heic.append(Data("ftypheic".utf8))
+    heic.append(Data(count: 12))
+    heic.append(Data("CanaryHeic".utf8))
+    var mp4 = Data([0, 0, 0, 24])
+    mp4.append(Data("ftypisom".utf8))
+    mp4.append(Data(count: 12))
+    mp4.append(Data("CanaryMp4".utf8))
+    return [
+      UncleanableFile(name: "statement.pdf", content: pdf, words: "is a PDF"),
+      UncleanableFile(name: "scan.tiff", content: tiff, words: "is a TIFF image"),
+      UncleanableFile(name: "IMG_0001.HEIC", content: heic, words: "is a HEIC"),
+      UncleanableFile(name: "clip.mp4", content: mp4, words: "is a video"),
+      UncleanableFile(name: "notes.txt", content: Data("CanaryText: a note\n".utf8), words: "is a text file"),
+    ]
+  }()
 }
