@@ -92,7 +92,7 @@ enum ImageTools {
     let ascii = Data(text.utf8) + [0]
     desc += be32(ascii.count) + ascii + Data(count: 8) + Data(count: 3) + Data(count: 67)
     while desc.count % 4 != 0 { desc.append(0) }
-    let tagTable = be32(1) + Data("desc".utf8) + be32(128 + 12) + be32(desc.count)
+    let tagTable = be32(1) + Data("desc".utf8) + be32(128 + 16) + be32(desc.count)
     let size = 128 + tagTable.count + desc.count
     var header = be32(size) + Data("none".utf8) + Data([2, 0x10, 0, 0]) + Data("mntr".utf8) + Data("RGB ".utf8)
     header += Data("XYZ ".utf8) + Data([0x07, 0xEA, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0]) + Data("acsp".utf8)
@@ -210,7 +210,9 @@ struct PlantedImage: Sendable, CustomTestStringConvertible {
     .init(format: .png, field: "iTXt", canary: "CanaryPngItxt", arguments: ["-PNG:Title=CanaryPngItxt \u{2603}"]),
     .init(format: .png, field: "eXIf", canary: "CanaryPngExif", arguments: ["-EXIF:Artist=CanaryPngExif"]),
     .init(format: .png, field: "XMP", canary: "CanaryPngXmp", arguments: ["-XMP-dc:Creator=CanaryPngXmp"]),
-    .init(format: .png, field: "tIME", canary: "ModifyDate", arguments: ["-PNG:ModifyDate=2019:07:04 10:11:12"], plainInFile: false),
+    .init(
+      format: .png, field: "tIME", canary: "2019:07:04 10:11:12", arguments: ["-PNG:ModifyDate=2019:07:04 10:11:12"],
+      plainInFile: false),
     .init(format: .png, field: "iCCP", canary: "CanaryPngIcc", arguments: ["-ICC_Profile<={icc}"], plainInFile: false),
     .init(format: .gif, field: "comment", canary: "CanaryGifComment", arguments: ["-Comment=CanaryGifComment"]),
     .init(format: .gif, field: "XMP", canary: "CanaryGifXmp", arguments: ["-XMP-dc:Creator=CanaryGifXmp"]),

@@ -66,7 +66,10 @@ import Testing
     case "JFIF":
       return ["JFIFVersion", "ResolutionUnit", "XResolution", "YResolution"].contains(String(tag))
     case "PNG":
-      return ["ImageWidth", "ImageHeight", "BitDepth", "ColorType", "Compression", "Filter", "Interlace", "Gamma", "SRGBRendering"]
+      return [
+        "ImageWidth", "ImageHeight", "BitDepth", "ColorType", "Compression", "Filter", "Interlace", "Gamma", "SRGBRendering",
+        "WhitePointX", "WhitePointY", "RedX", "RedY", "GreenX", "GreenY", "BlueX", "BlueY",
+      ]
         .contains(String(tag))
     case "PNG-cHRM":
       return true
