@@ -21,8 +21,8 @@
 ///
 /// Refused: a bad signature; a chunk whose length runs past the end or whose CRC does not match;
 /// a type that is not four letters; IHDR missing, not first, or ill-formed; an unknown critical
-/// chunk (5.4: a decoder must not guess); PLTE twice or after IDAT; IDAT chunks not consecutive;
-/// no IDAT; no IEND (a truncated file).
+/// chunk (5.4: a decoder must not guess); PLTE twice or after IDAT, or missing in a palette image;
+/// IDAT chunks not consecutive; no IDAT; no IEND (a truncated file).
 enum PNGCleaner {
   static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
@@ -33,6 +33,7 @@ enum PNGCleaner {
     out.reserveCapacity(bytes.count)
     var chunks = 0
     var palette = false
+    var paletted = false
     var idat = (seen: false, ended: false)
     while true {
       let at = input.offset
@@ -58,12 +59,14 @@ enum PNGCleaner {
       case "IHDR":
         guard chunks == 1 else { throw ImageDefect("it has a second IHDR chunk at byte \(at)") }
         try checkHeader(data)
+        paletted = data[data.startIndex + 9] == 3
       case "PLTE":
         guard !palette, !idat.seen else { throw ImageDefect("the PLTE chunk at byte \(at) is out of place") }
         try size(length > 0 && length % 3 == 0 && length <= 768)
         palette = true
       case "IDAT":
         guard !idat.ended else { throw ImageDefect("its IDAT chunks are not consecutive (byte \(at))") }
+        guard palette || !paletted else { throw ImageDefect("it is a palette image without a PLTE chunk before its data") }
         idat.seen = true
       case "IEND":
         try size(length == 0)
