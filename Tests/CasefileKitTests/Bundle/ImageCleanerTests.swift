@@ -174,6 +174,48 @@ import Testing
     #expect(size == cleaned.count - 8)
   }
 
+  /// The variants cameras, phones and editors write keep their pixels: progressive and CMYK
+  /// (Adobe APP14) and grey JPEGs, interlaced, palette, 16-bit and transparent PNGs, transparent
+  /// GIFs, lossless and transparent WebPs.
+  @Test(arguments: [
+    ("jpeg progressive", ImageCleaner.Format.jpeg, ["-interlace", "Plane"]),
+    ("jpeg CMYK", .jpeg, ["-colorspace", "CMYK"]),
+    ("jpeg grey", .jpeg, ["-colorspace", "Gray"]),
+    ("png interlaced", .png, ["-interlace", "PNG"]),
+    ("png palette with transparency", .png, ["-transparent", "#f0e020", "-colors", "16", "-define", "png:format=png8"]),
+    ("png 16-bit", .png, ["-depth", "16"]),
+    ("gif transparent", .gif, ["-transparent", "#f0e020"]),
+    ("webp lossless", .webp, ["-define", "webp:lossless=true"]),
+    ("webp alpha", .webp, ["-transparent", "#f0e020"]),
+  ])
+  func variantsKeepTheirPixels(_ name: String, _ format: ImageCleaner.Format, _ options: [String]) throws {
+    let folder = try TempFolder()
+    let (url, _) = try image(format, folder, options)
+    try ImageTools.exiftool(url, ["-XMP-dc:Creator=CanaryVariant"])
+    let cleaned = try clean([UInt8](try Data(contentsOf: url)))
+    #expect(Data(cleaned).range(of: Data("CanaryVariant".utf8)) == nil)
+    let copy = folder.url("copy.\(format.fileExtension)")
+    try Data(cleaned).write(to: copy)
+    let differing = try ImageTools.differingPixels(url, copy)
+    #expect(differing == "0", "\(name): \(differing)")
+    #expect(try ImageTools.pixelHash(copy) == (try ImageTools.pixelHash(url)), "\(name)")
+  }
+
+  /// A platform package with cleaned copies is received by another store, attachments and all.
+  @Test func aPackageWithCleanedCopiesIsReceived() throws {
+    let folder = try TempFolder()
+    let file = try PlantedImage.all[0].make(in: folder)
+    let c = try ImageCase([file])
+    let package = try c.export(.platform)
+    let desk = try TestStore()
+    let received = try desk.store.receive(package, pin: .fingerprint(c.key.publicKey.fingerprint))
+    let attachments = try desk.store.caseDetail(received.caseRef).evidence.flatMap(\.attachments)
+    let copy = try #require(try ImageCase.attachments(in: package).first).value
+    #expect(attachments.map(\.sha256) == [Digest.sha256Hex(copy)])
+    #expect(try desk.store.blobs.read(attachments[0].sha256) == copy)
+    #expect(try desk.store.fsck().ok)
+  }
+
   /// What is not an image that casefile can clean is named in plain words.
   @Test func otherFilesAreNamed() throws {
     func words(_ data: Data, _ type: String) -> String? {

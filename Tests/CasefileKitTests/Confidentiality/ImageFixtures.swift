@@ -80,9 +80,16 @@ enum ImageTools {
 
   /// How many pixels differ between two images (`compare -metric AE`), as compare prints it.
   static func differingPixels(_ a: URL, _ b: URL) throws -> String {
-    // compare exits 1 when the images differ and 2 on an error; the count is on stderr.
+    // compare exits 0 when the images are the same, 1 when they differ and 2 on an error; the
+    // count is on stderr, first, before any warning about the file (for some WebPs it prints
+    // nothing when they are the same).
     let result = try run("compare", ["-metric", "AE", a.path, b.path, "null:"])
-    return result.status == 2 ? "error: \(result.err)" : result.err.trimmingCharacters(in: .whitespacesAndNewlines)
+    let count = String(result.err.prefix { $0.isNumber || $0 == "." || $0 == "e" || $0 == "+" })
+    switch result.status {
+    case 0: return count.isEmpty ? "0" : count
+    case 1: return count
+    default: return "error: \(result.err)"
+    }
   }
 
   /// A minimal ICC v2 display profile whose description is `text` (ICC.1:2001-04: a 128-byte

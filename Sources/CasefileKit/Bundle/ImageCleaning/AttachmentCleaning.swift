@@ -25,7 +25,7 @@ extension CaseStore {
   func cleanedAttachments(_ selection: BundleSelection) throws -> [String: AttachmentDerivative] {
     guard selection.request.profile.cleansAttachments else { return [:] }
     var derivatives: [String: AttachmentDerivative] = [:]
-    var problems: [(item: String, file: String, words: String)] = []
+    var problems: [(file: String, words: String)] = []
     for item in selection.items {
       for attachment in item.record.attachments where derivatives[attachment.sha256] == nil {
         do {
@@ -43,7 +43,7 @@ extension CaseStore {
           case .malformed(let format, let reason):
             words = "\(ref)'s attachment \(attachment.fileName) is not a whole, well-formed \(format.name) (\(reason)), so casefile cannot clean it of metadata"
           }
-          problems.append((ref, attachment.fileName, words + "; exclude the item with --exclude-item \(ref)"))
+          problems.append((attachment.fileName, words + "; exclude the item with --exclude-item \(ref)"))
         }
       }
     }
@@ -55,7 +55,7 @@ extension CaseStore {
           ? "the \(profile) package would carry an attachment with its metadata: \(problems[0].words)"
           : "the \(profile) package would carry \(problems.count) attachments with their metadata:\n"
             + problems.map { "  \($0.words)" }.joined(separator: "\n"),
-        location: .init(file: problems[0].file, entry: problems[0].item))
+        location: .init(file: problems[0].file))
     }
     return derivatives
   }
