@@ -74,10 +74,15 @@ import Testing
     case "PNG-cHRM":
       return true
     case "GIF":
-      return ["GIFVersion", "ImageWidth", "ImageHeight", "HasColorMap", "ColorResolutionDepth", "BitsPerPixel", "BackgroundColor", "AnimationIterations", "FrameCount", "Duration", "TransparentColor"]
-        .contains(String(tag))
+      return [
+        "GIFVersion", "ImageWidth", "ImageHeight", "HasColorMap", "ColorResolutionDepth", "BitsPerPixel", "BackgroundColor",
+        "AnimationIterations", "FrameCount", "Duration", "TransparentColor",
+      ].contains(String(tag))
     case "RIFF", "VP8", "VP8L", "VP8X":
-      return ["VP8Version", "ImageWidth", "ImageHeight", "HorizontalScale", "VerticalScale", "AlphaPreprocessing", "AlphaFiltering", "AlphaCompression", "WebP_Flags", "ImageFeatures"].contains(String(tag))
+      return [
+        "VP8Version", "ImageWidth", "ImageHeight", "HorizontalScale", "VerticalScale", "AlphaPreprocessing", "AlphaFiltering",
+        "AlphaCompression", "WebP_Flags", "ImageFeatures",
+      ].contains(String(tag))
     case "Composite":
       return ["ImageSize", "Megapixels"].contains(String(tag))
     default:
@@ -212,7 +217,8 @@ import Testing
       let error = #expect(throws: CasefileError.self) { try c.export(profile) }
       #expect(error?.code == .attachmentNotCleanable)
       let message = error?.message ?? ""
-      #expect(message.contains("E-1's attachment broken.\(hostile.format.fileExtension) is not a whole, well-formed \(hostile.format.name)"), "\(message)")
+      let named = "E-1's attachment broken.\(hostile.format.fileExtension) is not a whole, well-formed \(hostile.format.name)"
+      #expect(message.contains(named), "\(message)")
       #expect(message.contains(hostile.reason), "\(message)")
       #expect(try FileManager.default.contentsOfDirectory(atPath: c.folder.root.path).isEmpty)
     }

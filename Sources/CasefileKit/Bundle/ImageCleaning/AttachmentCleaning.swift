@@ -41,7 +41,8 @@ extension CaseStore {
           case .unsupported(let what):
             words = "\(ref)'s attachment \(attachment.fileName) is \(what), which casefile cannot clean of metadata"
           case .malformed(let format, let reason):
-            words = "\(ref)'s attachment \(attachment.fileName) is not a whole, well-formed \(format.name) (\(reason)), so casefile cannot clean it of metadata"
+            words = "\(ref)'s attachment \(attachment.fileName) is not a whole, well-formed \(format.name) (\(reason)), "
+              + "so casefile cannot clean it of metadata"
           }
           problems.append((attachment.fileName, words + "; exclude the item with --exclude-item \(ref)"))
         }
