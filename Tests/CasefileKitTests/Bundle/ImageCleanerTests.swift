@@ -216,6 +216,36 @@ import Testing
     #expect(try desk.store.fsck().ok)
   }
 
+  /// Every proper prefix of a file is refused (each format ends with a marker, a chunk or a size
+  /// that a cut loses), and a thousand files with random bytes changed are each refused or
+  /// cleaned, never a crash, and a cleaned one cleans again to itself.
+  @Test(arguments: ImageCleaner.Format.allCases)
+  func cutAndDamagedFilesAreRefusedWithoutACrash(_ format: ImageCleaner.Format) throws {
+    let folder = try TempFolder()
+    let (url, _) = try image(format, folder)
+    try ImageTools.exiftool(url, ["-Comment=CanaryCut", "-XMP-dc:Creator=CanaryCut"])
+    let bytes = [UInt8](try Data(contentsOf: url))
+    for length in 0..<bytes.count {
+      #expect(malformed(Array(bytes[0..<length])) != nil, "cut at \(length)")
+    }
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func next(_ bound: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(bound))
+    }
+    var refused = 0
+    for _ in 0..<1000 {
+      var damaged = bytes
+      for _ in 0..<(1 + next(4)) { damaged[12 + next(damaged.count - 12)] = UInt8(next(256)) }
+      if let cleaned = try? clean(damaged) {
+        #expect(try clean(cleaned) == cleaned)
+      } else {
+        refused += 1
+      }
+    }
+    #expect(refused > 0)
+  }
+
   /// What is not an image that casefile can clean is named in plain words.
   @Test func otherFilesAreNamed() throws {
     func words(_ data: Data, _ type: String) -> String? {
