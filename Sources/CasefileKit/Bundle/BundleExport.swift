@@ -70,12 +70,22 @@ extension CaseStore {
     }
     let createdAt = UTCStamp.format(clock.now())
 
+    // Platform and police packages carry each attachment as a copy cleaned of metadata.
+    let derivatives = try cleanedAttachments(selection)
+
     // The files beside bundle.xml, each listed in its manifest with its digest.
-    var attachments: [String: AttachmentRecord] = [:]
+    var attachments: [String: PackagedAttachment] = [:]
     for item in selection.items {
-      for attachment in item.record.attachments { attachments[BundleXML.attachmentPath(attachment)] = attachment }
+      for attachment in item.record.attachments {
+        if let copy = derivatives[attachment.sha256] {
+          attachments[copy.path] = PackagedAttachment(blobSha256: attachment.sha256, sha256: copy.sha256, size: copy.size, cleaned: true)
+        } else {
+          attachments[BundleXML.attachmentPath(attachment)] = PackagedAttachment(
+            blobSha256: attachment.sha256, sha256: attachment.sha256, size: Int(attachment.size), cleaned: false)
+        }
+      }
     }
-    var manifest = attachments.map { BundleXML.ManifestEntry(path: $0.key, size: Int($0.value.size), sha256: $0.value.sha256) }
+    var manifest = attachments.map { BundleXML.ManifestEntry(path: $0.key, size: $0.value.size, sha256: $0.value.sha256) }
     var files: [(path: String, data: Data)] = []
     @discardableResult
     func add(_ path: String, _ data: Data) -> BundleXML.ManifestEntry {
@@ -92,7 +102,7 @@ extension CaseStore {
     let tree = try XMLTree.parseXML(
       try BundleXML.write(
         selection, createdAt: createdAt, keyFingerprint: key.publicKey.fingerprint,
-        allowedFindings: gate.allowedIDs, manifest: manifest),
+        allowedFindings: gate.allowedIDs, manifest: manifest, derivatives: derivatives),
       location: .init(file: BundlePackage.bundle))
     // The report is rendered from the bundle as it stands without the report's own entry; the
     // manifest then gets that entry, with the report's digest, before the bundle is signed.
@@ -305,14 +315,14 @@ extension CaseStore {
 private final class ZipAhead: @unchecked Sendable {
   private let writer: ArchiveWriter
   private var files: [(path: String, data: Data)]
-  private let attachments: [String: AttachmentRecord]
+  private let attachments: [String: PackagedAttachment]
   private let blobs: BlobStore
   private let group = DispatchGroup()
   private var started = false
   private var waited = false
   private var failure: (any Error)?
 
-  init(writer: ArchiveWriter, files: [(path: String, data: Data)], attachments: [String: AttachmentRecord], blobs: BlobStore) {
+  init(writer: ArchiveWriter, files: [(path: String, data: Data)], attachments: [String: PackagedAttachment], blobs: BlobStore) {
     self.writer = writer
     self.files = files
     self.attachments = attachments
@@ -331,7 +341,7 @@ private final class ZipAhead: @unchecked Sendable {
       for path in attachments.keys.sorted() {
         // Every read of a blob checks its hash. Stored, not deflated: media are compressed
         // already, and a recipient's unpacker should see no expansion at all.
-        try writer.add(path, data: try blobs.read(attachments[path]!.sha256), compress: false)
+        try writer.add(path, data: try attachments[path]!.bytes(from: blobs, path: path), compress: false)
       }
     } catch {
       failure = error

@@ -30,7 +30,9 @@ public struct ReceivedBundle: Sendable {
     public var details: [(name: String, value: String)]
     public var method: CaptureMethod
     public var provenance: (format: String, archiveSha256: String?, entry: String?, fragmentSha256: String, fragment: Data?)?
-    public var attachments: [(path: String, name: String, mediaType: String, size: Int, sha256: String)]
+    /// `originalSha256` is set on a copy cleaned of metadata: the digest of the original it was
+    /// made from, which the sender's store holds.
+    public var attachments: [(path: String, name: String, mediaType: String, size: Int, sha256: String, originalSha256: String?)]
   }
 
   public struct Step: Sendable {
@@ -123,7 +125,10 @@ public struct ReceivedBundle: Sendable {
           )
         },
         attachments: try tree.nodes("b:attachments/b:attachment", from: node, namespaces: ns).map {
-          ($0.attribute("path") ?? "", $0.text, $0.attribute("mediaType") ?? "", Int($0.attribute("size") ?? "") ?? 0, $0.attribute("sha256") ?? "")
+          (
+            $0.attribute("path") ?? "", $0.text, $0.attribute("mediaType") ?? "", Int($0.attribute("size") ?? "") ?? 0,
+            $0.attribute("sha256") ?? "", $0.attribute("originalSha256")
+          )
         })
     }
 

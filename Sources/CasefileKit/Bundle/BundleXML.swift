@@ -32,7 +32,7 @@ public enum BundleXML {
   /// The document without its signature.
   public static func write(
     _ selection: BundleSelection, createdAt: String, keyFingerprint: String, allowedFindings: [String],
-    manifest: [ManifestEntry]
+    manifest: [ManifestEntry], derivatives: [String: AttachmentDerivative] = [:]
   ) throws -> Data {
     let out = try XMLOutput()
     let refs = selection.numbering
@@ -107,7 +107,7 @@ public enum BundleXML {
     try out.end()
 
     try out.start("items")
-    for item in selection.items { try write(item, refs: refs, to: out) }
+    for item in selection.items { try write(item, refs: refs, to: out, derivatives: derivatives) }
     try out.end()
 
     try out.start("steps")
@@ -160,7 +160,9 @@ public enum BundleXML {
     return ref
   }
 
-  private static func write(_ item: BundleSelection.Item, refs: PackageNumbering, to out: XMLOutput) throws {
+  private static func write(
+    _ item: BundleSelection.Item, refs: PackageNumbering, to out: XMLOutput, derivatives: [String: AttachmentDerivative]
+  ) throws {
     let record = item.record
     try out.start("item")
     try out.attribute("ref", try ref(record.ref, refs))
@@ -211,10 +213,20 @@ public enum BundleXML {
       try out.start("attachments")
       for attachment in record.attachments {
         try out.start("attachment")
-        try out.attribute("path", attachmentPath(attachment))
-        try out.attribute("mediaType", attachment.mediaType)
-        try out.attribute("size", String(attachment.size))
-        try out.attribute("sha256", attachment.sha256)
+        if let copy = derivatives[attachment.sha256] {
+          // The cleaned copy, linked to the original by its digest and the transformation.
+          try out.attribute("path", copy.path)
+          try out.attribute("mediaType", copy.mediaType)
+          try out.attribute("size", String(copy.size))
+          try out.attribute("sha256", copy.sha256)
+          try out.attribute("originalSha256", copy.originalSha256)
+          try out.attribute("transform", copy.transform)
+        } else {
+          try out.attribute("path", attachmentPath(attachment))
+          try out.attribute("mediaType", attachment.mediaType)
+          try out.attribute("size", String(attachment.size))
+          try out.attribute("sha256", attachment.sha256)
+        }
         try out.text(XMLOutput.isExactXMLText(attachment.fileName) ? attachment.fileName : "file")
         try out.end()
       }

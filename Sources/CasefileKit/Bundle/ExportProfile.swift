@@ -23,6 +23,12 @@ public enum ExportProfile: String, Vocabulary {
 
   /// Whether the outgoing texts are linted for patient-revealing wording before export.
   public var isLinted: Bool { self != .indemnifier }
+
+  /// Whether attachments leave only as copies cleaned of metadata, so that one casefile cannot
+  /// clean (a PDF, a video, a malformed image) stops the export until the item is left out. The
+  /// indemnifier gets the originals: it holds the whole case file, and the originals are the
+  /// evidence.
+  public var cleansAttachments: Bool { self != .indemnifier }
 }
 
 /// What the doctor asked for, beyond the profile.

@@ -207,8 +207,9 @@ extension CaseStore {
             return false
           }
           let id: Int64 = row["id"]
-          let stored = Set((try? String.fetchAll(db, sql: "SELECT blob_sha256 FROM attachments WHERE evidence_id = ?", arguments: [id])) ?? [])
-          return item.attachments.allSatisfy { stored.contains($0.sha256) }
+          let stored = Set(try String.fetchAll(db, sql: "SELECT blob_sha256 FROM attachments WHERE evidence_id = ?", arguments: [id]))
+          // A cleaned copy is anchored by the original it was made from.
+          return item.attachments.allSatisfy { stored.contains($0.originalSha256 ?? $0.sha256) }
         }
         if found {
           matched += 1

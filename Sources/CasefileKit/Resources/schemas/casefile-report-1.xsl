@@ -574,6 +574,11 @@
         <br/>
         <xsl:text>SHA-256 </xsl:text>
         <code class="digest"><xsl:value-of select="@sha256"/></code>
+        <xsl:if test="@transform = 'metadata-removed'">
+          <br/>
+          <xsl:text>A copy with the image's metadata removed and its pixels unchanged; SHA-256 of the original: </xsl:text>
+          <code class="digest"><xsl:value-of select="@originalSha256"/></code>
+        </xsl:if>
       </figcaption>
     </figure>
   </xsl:template>
