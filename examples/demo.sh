@@ -168,13 +168,12 @@ casefile verify "$workdir/$case1-indemnifier.zip" --fingerprint "$fingerprint"
 # Text to paste into Instagram's report form, and the request for advice.
 casefile draft report --case "$case1" --platform instagram
 casefile draft indemnifier --case "$case1" --bundle "$workdir/$case1-indemnifier.zip"
-cat <<EOF
-
-A recipient without casefile unzips the package and runs, as its VERIFY.txt says:
-  xmllint --noout --nonet --schema schema/casefile-bundle-1.xsd bundle.xml
-  xmlsec1 --verify --enabled-key-data key-name --enabled-reference-uris empty \\
-    --pubkey-pem:$fingerprint signer.pem bundle.xml
-EOF
+# A recipient without casefile sets PKG to the package's name and pastes the commands that
+# VERIFY.txt holds between its two scissor lines; here they run on the Instagram package.
+section "What a recipient without casefile runs: the commands in the package's VERIFY.txt"
+unzip -p "$workdir/$case1-instagram.zip" VERIFY.txt |
+  sed -n '/^------8<------ copy from/,/^------8<------ to the line above/p' | sed '1d;$d' >"$workdir/recipient-check.sh"
+(cd "$workdir" && PKG="$case1-instagram.zip" bash "$workdir/recipient-check.sh")
 
 cat <<EOF
 
