@@ -86,15 +86,8 @@ public enum UTCStamp {
       let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
       let millis = number(20, 3)
     else { return nil }
-    var parts = tm()
-    parts.tm_year = Int32(year - 1900)
-    parts.tm_mon = Int32(month - 1)
-    parts.tm_mday = Int32(day)
-    parts.tm_hour = Int32(hour)
-    parts.tm_min = Int32(minute)
-    parts.tm_sec = Int32(second)
-    let seconds = timegm(&parts)
-    return Date(timeIntervalSince1970: Double(seconds) + Double(millis) / 1000)
+    return instant(year: year, month: month, day: day, hour: hour, minute: minute, second: second)?
+      .addingTimeInterval(Double(millis) / 1000)
   }
 }
 

@@ -30,13 +30,7 @@ import Testing
 
   static func export(_ c: BundleCase, _ profile: ExportProfile, in folder: TempFolder) throws -> URL {
     let url = folder.url("\(profile.rawValue).zip")
-    let request =
-      switch profile {
-      case .platform: ExportRequest(caseRef: c.ref, profile: .platform, platform: .x, redactions: ["(?i)my patient"])
-      case .police: ExportRequest(caseRef: c.ref, profile: .police, redactions: ["(?i)my patient"])
-      default: ExportRequest(caseRef: c.ref, profile: profile)
-      }
-    _ = try c.t.store.exportBundle(request, to: url)
+    _ = try c.t.store.exportBundle(c.request(profile), to: url)
     return url
   }
 

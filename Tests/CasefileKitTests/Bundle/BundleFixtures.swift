@@ -45,3 +45,15 @@ let onePixelPNG: [UInt8] = [
   0x54, 0x78, 0x9C, 0x63, 0x68, 0x00, 0x00, 0x00, 0x82, 0x00, 0x81, 0x77, 0xCD, 0x72, 0xB6, 0x00, 0x00, 0x00, 0x00, 0x49,
   0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
 ]
+
+extension BundleCase {
+  /// A request for `profile` that the lint lets go: the platform package is for X, and the
+  /// second item's "My patient?" is redacted from platform and police packages.
+  func request(_ profile: ExportProfile) -> ExportRequest {
+    switch profile {
+    case .platform: ExportRequest(caseRef: ref, profile: .platform, platform: .x, redactions: ["(?i)my patient"])
+    case .police: ExportRequest(caseRef: ref, profile: .police, redactions: ["(?i)my patient"])
+    case .indemnifier: ExportRequest(caseRef: ref, profile: .indemnifier)
+    }
+  }
+}

@@ -132,11 +132,19 @@ import Testing
   }
 }
 
+/// Runs a command line with `shell` (standard output and error together, no standard input), in
+/// `directory` when given, with `environment` added to this process's.
 @discardableResult
-func run(_ command: String) throws -> (status: Int32, output: String) {
+func run(
+  _ command: String, shell: String = "/bin/sh", in directory: URL? = nil, environment: [String: String] = [:]
+) throws -> (status: Int32, output: String) {
   let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/bin/sh")
+  process.executableURL = URL(fileURLWithPath: shell)
   process.arguments = ["-c", command]
+  if let directory { process.currentDirectoryURL = directory }
+  if !environment.isEmpty {
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
+  }
   let pipe = Pipe()
   process.standardOutput = pipe
   process.standardError = pipe

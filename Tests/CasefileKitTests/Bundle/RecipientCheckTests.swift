@@ -141,13 +141,7 @@ import Testing
     let c = try BundleCase()
     let folder = try TempFolder()
     let url = folder.url("genuine.zip")
-    let request =
-      switch profile {
-      case .platform: ExportRequest(caseRef: c.ref, profile: .platform, platform: .x, redactions: ["(?i)my patient"])
-      case .police: ExportRequest(caseRef: c.ref, profile: .police, redactions: ["(?i)my patient"])
-      default: ExportRequest(caseRef: c.ref, profile: profile)
-      }
-    _ = try c.t.store.exportBundle(request, to: url)
+    _ = try c.t.store.exportBundle(c.request(profile), to: url)
     var files: Files = []
     try ExportSource(url: url).walk { entry, stream in
       var stream = stream
@@ -172,22 +166,9 @@ import Testing
   /// Runs the block with bash, as a recipient who typed `PKG=…` and pasted it would.
   static func recipientCheck(_ block: String, package: URL, scratch: URL) throws -> (status: Int32, output: String) {
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments = ["-c", block]
-    process.currentDirectoryURL = package.deletingLastPathComponent()
-    var environment = ProcessInfo.processInfo.environment
-    environment["PKG"] = package.lastPathComponent
-    environment["TMPDIR"] = scratch.path
-    process.environment = environment
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    return try run(
+      block, shell: "/bin/bash", in: package.deletingLastPathComponent(),
+      environment: ["PKG": package.lastPathComponent, "TMPDIR": scratch.path])
   }
 
   static func lastLine(_ output: String) -> String {
