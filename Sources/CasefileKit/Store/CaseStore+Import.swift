@@ -98,9 +98,13 @@ private final class Ownership {
   /// Whether the doctor named themselves for this import: then a thread without them simply
   /// holds none of their messages (a chat they never answered).
   private let named: Bool
+  /// The `--owner` names, and the keys of the senders found to be the doctor's.
+  private let owners: [String]
+  private var matched: Set<String> = []
 
   init(accounts: [OwnAccount], owners: [String]) {
     let owners = owners.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+    self.owners = owners
     named = !owners.isEmpty
     var keys: [Platform: Set<String>] = [:]
     for platform in Platform.allCases {
@@ -113,7 +117,9 @@ private final class Ownership {
   private func isOwnName(_ name: String, _ platform: Platform) -> Bool {
     let key = SenderMemo.Key(platform: platform, name: name)
     if let answer = answers[key] { return answer }
-    let answer = keys[platform]?.contains(CaseStore.handleKey(name, platform: platform)) == true
+    let handleKey = CaseStore.handleKey(name, platform: platform)
+    let answer = keys[platform]?.contains(handleKey) == true
+    if answer { matched.insert(handleKey) }
     if answers.count >= SenderMemo.limit { answers.removeAll(keepingCapacity: true) }
     answers[key] = answer
     return answer
@@ -137,6 +143,12 @@ private final class Ownership {
       senders.names.append(shown ?? sender.handle)
     }
     threads[thread] = senders
+  }
+
+  /// The `--owner` names that no sender of the export had: a misspelt name would otherwise
+  /// leave the doctor's own messages unmarked, to go out as the abuse.
+  var unmatchedOwners: [String] {
+    owners.filter { owner in !Platform.allCases.contains { matched.contains(CaseStore.handleKey(owner, platform: $0)) } }
   }
 
   /// Throws when a thread the import takes from needs its owner named.
@@ -218,6 +230,9 @@ public struct ImportSummary: Sendable, Equatable, Codable {
   /// With a dry run, the messages that would be stored, described without their text.
   public var wouldStore: [PlannedItem] = []
   public var warnings: [ImportWarning]
+  /// The `--owner` names that no sender of the export had (a chat the doctor never answered, or
+  /// a misspelt name, which would leave the doctor's messages unmarked).
+  public var unmatchedOwners: [String] = []
   /// With `--record-blocks`: the authors of the case that the export's block lists name, and the
   /// block steps recorded for them.
   public var blockList: BlockListResult?
@@ -319,6 +334,7 @@ extension CaseStore {
       }
       try ownership.check()
       summary.warnings = warnings.map { ImportWarning(entry: $0.entry, message: $0.message) }
+      summary.unmatchedOwners = ownership.unmatchedOwners
       if !pendingMedia.isEmpty {
         try self.resolve(pendingMedia, from: mediaSource, db: db, context: &context, summary: &summary)
       }

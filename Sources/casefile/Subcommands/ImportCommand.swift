@@ -88,6 +88,11 @@ struct ImportCommand: ParsableCommand {
     for warning in summary.warnings {
       Output.notice("warning: \(warning.entry.map { "entry \($0): " } ?? "")\(warning.message)")
     }
+    for owner in summary.unmatchedOwners {
+      Output.notice(
+        "warning: --owner '\(owner)' is no sender of this export, so no message was marked as yours by it; "
+          + "if you wrote in these threads, check the spelling against the senders that scan lists")
+    }
   }
 
   /// A day (its start, or its end) or a full time, for --since and --until.

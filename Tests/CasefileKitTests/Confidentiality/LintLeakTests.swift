@@ -27,7 +27,7 @@ import Testing
     let t = try TestStore()
     let store = t.store
     let ref = try store.openCase(title: plant.title, category: .threat, severity: .high).ref
-    let attachments = try plant.fileName.map { [try t.file($0, [0x89, 0x50, 0x4E, 0x47, 1, 2, 3])] } ?? []
+    let attachments = try plant.fileName.map { [try t.file($0, onePixelPNG)] } ?? []
     for (number, text) in plant.texts.enumerated() {
       _ = try store.logItem(ItemDraft(
         caseRef: ref, platform: .x, kind: .dm,

@@ -128,4 +128,18 @@ import Testing
     #expect(throws: CasefileError.self) { try OwnAccount.parse("facebook:  ") }
     #expect(try t.store.fsck().ok)
   }
+
+  /// A misspelt --owner marks nothing: the import names it, so that the doctor's messages are not
+  /// left to go out as the abuse unnoticed.
+  @Test func anOwnerNameThatIsNoSenderIsNamedInAWarning() throws {
+    let t = try TestStore()
+    let ref = try t.store.openCase(title: "Messages", category: .harassment, severity: .high).ref
+    let messages = try Self.thread(["Jo Bloggs", Self.doctor])
+    let typo = try importThread(t, ref, messages, owners: ["Dr Exmaple Clinician"])
+    #expect(typo.unmatchedOwners == ["Dr Exmaple Clinician"])
+    #expect(try directions(t, ref)["message 2"] == "unknown")
+    let again = try t.store.openCase(title: "Again", category: .harassment, severity: .high).ref
+    let right = try importThread(t, again, messages, owners: [Self.doctor])
+    #expect(right.unmatchedOwners.isEmpty)
+  }
 }
