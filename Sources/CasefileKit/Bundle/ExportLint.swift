@@ -98,7 +98,18 @@ extension CaseStore {
   /// The lint with the user's phrases and languages.
   public func confidentialityLint() throws -> ConfidentialityLint {
     try ConfidentialityLint(
-      customPhrases: try lintPhrases(), languages: try lintLanguages(), today: CalendarDay.on(clock.now(), in: zone))
+      customPhrases: try lintPhrases(), languages: try lintLanguages(), today: CalendarDay.on(clock.now(), in: zone),
+      idKey: try lintIDKey())
+  }
+
+  /// The store's secret that keys finding ids, made once when the store was created or upgraded.
+  func lintIDKey() throws -> Data {
+    guard let key = try read({ db in try Data.fetchOne(db, sql: "SELECT value FROM store_secrets WHERE name = 'lint-id'") }),
+      key.count >= 16
+    else {
+      throw CasefileError(.internalError, "the store has no key for lint finding ids")
+    }
+    return key
   }
 
   /// Lints what a bundle for `request` would carry, after its redactions, without exporting.

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// One place in an outgoing text that may breach confidentiality.
@@ -5,10 +6,11 @@ import Foundation
 /// Nothing in a finding quotes the text around the match: ``explanation`` is the rule's own
 /// wording, and ``preview`` is the match alone, with its digits masked.
 public struct LintFinding: Hashable, Sendable, Identifiable {
-  /// What `--allow` takes: opaque, `L<rule number>-<10 hex digits>`, the digits a hash of the rule,
-  /// the source (store reference and field) and the match's position. It never spells the phrase
-  /// or the text, so it can go into a package; any change that moves or removes a match changes
-  /// it, and blocks again.
+  /// What `--allow` takes: opaque, `L<rule number>-<10 hex digits>`, the digits an HMAC of the
+  /// rule, the source (store reference and field) and the match's position, keyed with a secret of
+  /// the store. It never spells the phrase or the text, and without the key it cannot be matched
+  /// against guessed references, so it can go into a package; any change that moves or removes a
+  /// match changes it, and blocks again.
   public let id: String
   /// `phrase:my-patient`, `nhs-number`, `custom:<slug>`, ….
   public let ruleID: String
@@ -74,7 +76,12 @@ public struct LintFinding: Hashable, Sendable, Identifiable {
 /// another common word (`patent`, `meditation`, `created`). A phrase split across two consecutive
 /// items of one thread ("I was your" / "patient") is found too (``lint(_:)``).
 ///
-/// The lint reads each text a fixed number of times, so it takes time linear in the text's length.
+/// The identifier rules read a digit-folded form of the text (``IdentifierText``): fullwidth,
+/// mathematical and other scripts' digits are digits, and invisible characters between them do
+/// not split a number or a date; findings still point at the original characters.
+///
+/// The lint reads each text a fixed number of times, with scanners that try each start once and
+/// never backtrack over a run, so it takes time linear in the text's length.
 public struct ConfidentialityLint: Sendable {
   /// The built-in rules and then the custom ones, in the order they are checked.
   public let rules: [LintRule]
@@ -84,6 +91,8 @@ public struct ConfidentialityLint: Sendable {
   private let longestPhrase: Int
   private let fuzzyWords: [FuzzyWord]
   private let ruleNumbers: [String: Int]
+  /// HMAC-SHA-256 keyed for finding ids, copied for each id.
+  private let idMAC: HMAC<SHA256>
 
   /// The built-in rules, for listing.
   public static var builtInRules: [LintRule] { LintRules.builtIn }
@@ -99,9 +108,14 @@ public struct ConfidentialityLint: Sendable {
   /// A lint with the built-in rules of `languages` (English always) and `customPhrases`, each
   /// `custom:<slug>`.
   ///
+  /// `idKey` keys the finding ids: the store passes its own secret, so that its ids stay the same
+  /// from one run to the next and say nothing to anyone without it. Without one, a random key is
+  /// made, and ids hold only for this lint.
+  ///
   /// Throws `bad-value` for a custom phrase with fewer than two letters or digits once folded, two
   /// that fold to the same thing, or two with the same id.
-  public init(customPhrases: [CustomPhrase] = [], languages: [String] = ["en"], today: CalendarDay) throws {
+  public init(customPhrases: [CustomPhrase] = [], languages: [String] = ["en"], today: CalendarDay, idKey: Data? = nil) throws {
+    self.idMAC = HMAC<SHA256>(key: idKey.map { SymmetricKey(data: $0) } ?? SymmetricKey(size: .bits256))
     var phraseRules = LintRules.phraseRules
     for language in languages where language != "en" {
       let rules = LintRules.phraseRules(language: language)
@@ -197,9 +211,7 @@ public struct ConfidentialityLint: Sendable {
       hits.append(Hit(rule: rules[automaton.patterns[match.pattern].rule], start: Int(folded.starts[match.start]), end: Int(folded.ends[match.end - 1])))
     }
     hits += nearMisses(in: folded)
-    hits += Self.nhsNumbers(in: text)
-    hits += Self.ppsns(in: text)
-    hits += dates(in: text)
+    hits += identifiers(in: text)
     hits.sort { $0.start != $1.start ? $0.start < $1.start : $0.rule.id < $1.rule.id }
     // Two variants of one phrase (`my patient`, `my patients`) can end at different places from
     // the same start: keep the longest.
@@ -218,7 +230,8 @@ public struct ConfidentialityLint: Sendable {
       return finding(
         rule: hit.rule, source: source, continuesFrom: nil, utf8Range: hit.start..<hit.end,
         range: (characters[hit.start] ?? hit.start)..<(characters[hit.end] ?? hit.end),
-        preview: hit.preview ?? Self.preview(Substring(match)), nearMiss: hit.nearMiss)
+        preview: hit.preview ?? (hit.upperCased ? Self.preview(Substring(match)).uppercased() : Self.preview(Substring(match))),
+        nearMiss: hit.nearMiss)
     }
   }
 
@@ -230,21 +243,28 @@ public struct ConfidentialityLint: Sendable {
     var key = "\(rule.id)\u{1F}\(source)\u{1F}\(utf8Range.lowerBound)"
     if let continuesFrom { key += "\u{1F}\(continuesFrom)" }
     return LintFinding(
-      id: "L\(number)-\(Self.shortHash(key))", ruleID: rule.id, ruleNumber: number, source: source,
+      id: "L\(number)-\(shortMAC(key))", ruleID: rule.id, ruleNumber: number, source: source,
       continuesFrom: continuesFrom,
       explanation: nearMiss ? rule.explanation + " (Written with one letter changed.)" : rule.explanation,
       range: range, utf8Range: utf8Range, preview: preview)
   }
 
-  /// Ten hex digits of FNV-1a: enough to tell findings apart, and cheap for a million dates.
-  static func shortHash(_ key: String) -> String {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in key.utf8 {
-      hash ^= UInt64(byte)
-      hash &*= 0x100_0000_01b3
+  /// Ten hex digits of the keyed HMAC of `key`: enough to tell findings apart, and nothing to
+  /// anyone without the store's secret.
+  func shortMAC(_ key: String) -> String {
+    var mac = idMAC
+    mac.update(data: Data(key.utf8))
+    let code = mac.finalize()
+    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity(10)
+    code.withUnsafeBytes { bytes in
+      for byte in bytes.prefix(5) {
+        out.append(hex[Int(byte >> 4)])
+        out.append(hex[Int(byte & 0x0F)])
+      }
     }
-    let hex = String(hash >> 24, radix: 16)
-    return String(repeating: "0", count: max(0, 10 - hex.count)) + hex
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// Character offsets for UTF-8 offsets, in one pass over the text.
@@ -412,54 +432,30 @@ public struct ConfidentialityLint: Sendable {
     var start: Int
     var end: Int
     var preview: String? = nil
+    /// The preview in capitals (a PPS number).
+    var upperCased = false
     var nearMiss = false
   }
 
-  private static func matches(of regex: NSRegularExpression, in text: String) -> [Range<String.Index>] {
-    regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { Range($0.range, in: text) }
-  }
-
-  private static func group(_ index: Int, of match: NSTextCheckingResult, in text: String) -> Substring? {
-    let range = match.range(at: index)
-    guard range.location != NSNotFound, let bounds = Range(range, in: text) else { return nil }
-    return text[bounds]
-  }
-
-  private static func hit(_ rule: LintRule, _ range: Range<String.Index>, in text: String, preview: String) -> Hit {
-    let start = text.utf8.distance(from: text.startIndex, to: range.lowerBound)
-    return Hit(rule: rule, start: start, end: start + text.utf8.distance(from: range.lowerBound, to: range.upperBound), preview: preview)
-  }
-
-  private static func nhsNumbers(in text: String) -> [Hit] {
-    Patterns.nhs.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match in
-      guard let range = Range(match.range, in: text) else { return nil }
-      let digits = text[range].filter { $0.isASCII && $0.isNumber }
-      guard digits.count == 10, IdentifierChecks.isValidNHSNumber(String(digits)) else { return nil }
-      return hit(LintRules.nhsNumber, range, in: text, preview: "\(digits.prefix(3)) *** ****")
+  /// NHS and PPS numbers, and dates, read on the digit-folded form of the text.
+  private func identifiers(in text: String) -> [Hit] {
+    let scanner = IdentifierScanner(IdentifierText(text))
+    func hit(_ rule: LintRule, _ range: Range<Int>, preview: String? = nil, upperCased: Bool = false) -> Hit {
+      let bytes = scanner.text.byteRange(range)
+      return Hit(rule: rule, start: bytes.lowerBound, end: bytes.upperBound, preview: preview, upperCased: upperCased)
     }
-  }
-
-  private static func ppsns(in text: String) -> [Hit] {
-    Patterns.ppsn.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match in
-      guard let range = Range(match.range, in: text), IdentifierChecks.isValidPPSN(String(text[range])) else {
-        return nil
-      }
-      return hit(LintRules.ppsn, range, in: text, preview: preview(text[range]).uppercased())
-    }
-  }
-
-  /// A date found in a text, with the days it can mean.
-  private struct DateCandidate {
-    var range: Range<String.Index>
-    var readings: [CalendarDay]
-    var fourDigitYear: Bool
-  }
-
-  private func dates(in text: String) -> [Hit] {
-    let candidates = Self.dateCandidates(in: text)
-    guard !candidates.isEmpty else { return [] }
-    let keywords = Self.matches(of: Patterns.birthKeyword, in: text)
     var hits: [Hit] = []
+    for range in scanner.nhsNumbers() {
+      let digits = scanner.nhsDigits(range)
+      guard digits.utf8.count == 10, IdentifierChecks.isValidNHSNumber(digits) else { continue }
+      hits.append(hit(LintRules.nhsNumber, range, preview: "\(digits.prefix(3)) *** ****"))
+    }
+    for range in scanner.ppsns() where IdentifierChecks.isValidPPSN(scanner.ppsnText(range)) {
+      hits.append(hit(LintRules.ppsn, range, upperCased: true))
+    }
+    let candidates = Self.dateCandidates(scanner)
+    guard !candidates.isEmpty else { return hits }
+    let keywords = scanner.birthKeywords()
     // Candidates and keywords are both in text order: one pointer into the keywords, so that many
     // of each stay linear.
     var nextKeyword = 0
@@ -468,63 +464,46 @@ public struct ConfidentialityLint: Sendable {
         nextKeyword += 1
       }
       let before = nextKeyword > 0 ? keywords[nextKeyword - 1] : nil
-      let beforeOK = before.map { Self.isGap(text[$0.upperBound..<candidate.range.lowerBound], Patterns.leadingGap, limit: 16) } ?? false
-      var after: Range<String.Index>? = nil
+      let beforeOK = before.map {
+        candidate.range.lowerBound - $0.upperBound <= 16 && scanner.isLeadingGap($0.upperBound..<candidate.range.lowerBound)
+      } ?? false
+      var after: Range<Int>? = nil
       var scan = nextKeyword
       while scan < keywords.count && keywords[scan].lowerBound < candidate.range.upperBound { scan += 1 }
-      if scan < keywords.count, Self.isGap(text[candidate.range.upperBound..<keywords[scan].lowerBound], Patterns.trailingGap, limit: 4) {
+      if scan < keywords.count, keywords[scan].lowerBound - candidate.range.upperBound <= 4,
+        scanner.isTrailingGap(candidate.range.upperBound..<keywords[scan].lowerBound)
+      {
         after = keywords[scan]
       }
       if let before, beforeOK {
-        let span = before.lowerBound..<candidate.range.upperBound
-        hits.append(Self.hit(LintRules.dateOfBirth, span, in: text, preview: Self.preview(text[span])))
+        hits.append(hit(LintRules.dateOfBirth, before.lowerBound..<candidate.range.upperBound))
       } else if let after {
-        let span = candidate.range.lowerBound..<after.upperBound
-        hits.append(Self.hit(LintRules.dateOfBirth, span, in: text, preview: Self.preview(text[span])))
+        hits.append(hit(LintRules.dateOfBirth, candidate.range.lowerBound..<after.upperBound))
       } else if candidate.fourDigitYear,
         candidate.readings.contains(where: { $0 <= today && $0.year >= today.year - 120 })
       {
-        hits.append(Self.hit(LintRules.fullDate, candidate.range, in: text, preview: Self.preview(text[candidate.range])))
+        hits.append(hit(LintRules.fullDate, candidate.range))
       }
     }
     return hits
   }
 
+  /// A date found in a text, with the days it can mean; its range is in the scanner's codes.
+  private struct DateCandidate {
+    var range: Range<Int>
+    var readings: [CalendarDay]
+    var fourDigitYear: Bool
+  }
+
   /// The dates in a text that name a day that exists, without overlaps (the earliest, then the
   /// longest, wins).
-  private static func dateCandidates(in text: String) -> [DateCandidate] {
-    let whole = NSRange(text.startIndex..., in: text)
+  private static func dateCandidates(_ scanner: IdentifierScanner) -> [DateCandidate] {
     var found: [DateCandidate] = []
-    func add(_ match: NSTextCheckingResult, day: Substring?, month: Int?, year: Substring?, eitherOrder: Bool) {
-      guard let range = Range(match.range, in: text), let day = day.flatMap({ Int($0) }), let month,
-        let yearDigits = year.map({ $0.filter { $0.isASCII && $0.isNumber } }), let yearValue = Int(yearDigits)
-      else { return }
+    for parts in scanner.numericDMY() + scanner.numericYMD() + scanner.textDMY() + scanner.textMDY() {
       let readings = IdentifierChecks.readings(
-        first: day, second: month, year: yearValue, yearDigits: yearDigits.count, dayFirstOnly: !eitherOrder)
-      guard !readings.isEmpty else { return }
-      found.append(DateCandidate(range: range, readings: readings, fourDigitYear: yearDigits.count == 4))
-    }
-    for match in Patterns.numericDMY.matches(in: text, range: whole) {
-      add(
-        match, day: group(1, of: match, in: text), month: group(3, of: match, in: text).flatMap { Int($0) },
-        year: group(4, of: match, in: text), eitherOrder: true)
-    }
-    for match in Patterns.numericYMD.matches(in: text, range: whole) {
-      add(
-        match, day: group(4, of: match, in: text), month: group(3, of: match, in: text).flatMap { Int($0) },
-        year: group(1, of: match, in: text), eitherOrder: false)
-    }
-    for match in Patterns.textDMY.matches(in: text, range: whole) {
-      add(
-        match, day: group(1, of: match, in: text),
-        month: group(2, of: match, in: text).flatMap { IdentifierChecks.month(named: String($0)) },
-        year: group(3, of: match, in: text), eitherOrder: false)
-    }
-    for match in Patterns.textMDY.matches(in: text, range: whole) {
-      add(
-        match, day: group(2, of: match, in: text),
-        month: group(1, of: match, in: text).flatMap { IdentifierChecks.month(named: String($0)) },
-        year: group(3, of: match, in: text), eitherOrder: false)
+        first: parts.day, second: parts.month, year: parts.year, yearDigits: parts.yearDigits, dayFirstOnly: !parts.eitherOrder)
+      guard !readings.isEmpty else { continue }
+      found.append(DateCandidate(range: parts.range, readings: readings, fourDigitYear: parts.yearDigits == 4))
     }
     found.sort {
       $0.range.lowerBound != $1.range.lowerBound
@@ -535,13 +514,6 @@ public struct ConfidentialityLint: Sendable {
       kept.append(candidate)
     }
     return kept
-  }
-
-  private static func isGap(_ gap: Substring, _ pattern: NSRegularExpression, limit: Int) -> Bool {
-    // The byte count first: it costs nothing, where counting characters walks the gap.
-    guard gap.utf8.count <= limit * 4, gap.count <= limit else { return false }
-    let text = String(gap)
-    return pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
   }
 
   /// The match alone: whitespace and control characters as single spaces, invisible formatting
@@ -569,51 +541,4 @@ public struct ConfidentialityLint: Sendable {
     }
     return out.count > 60 ? String(out.prefix(59)) + "…" : out
   }
-}
-
-/// The identifier patterns, compiled once.
-private enum Patterns {
-  static func compile(_ pattern: String, options: NSRegularExpression.Options = [.caseInsensitive]) -> NSRegularExpression {
-    do {
-      return try NSRegularExpression(pattern: pattern, options: options)
-    } catch {
-      preconditionFailure("a built-in lint pattern does not compile: \(pattern)")
-    }
-  }
-
-  /// Not glued to a letter, digit or mark before / after.
-  static let start = #"(?<![\p{L}\p{N}\p{M}_])"#
-  static let end = #"(?![\p{L}\p{N}\p{M}_])"#
-
-  /// Ten digits, or 3-3-4 with the same separator twice; not part of a longer run of digit groups.
-  static let nhs = compile(
-    start + #"(?<![0-9][ \-.])([0-9]{3})((?:[ \x{00A0}]{1,3}|[\-.\x{2013}])?)([0-9]{3})\2([0-9]{4})"# + end
-      + #"(?![ \-.][0-9])"#)
-  /// Seven digits and one or two letters.
-  static let ppsn = compile(start + #"[0-9]{7}[A-W]{1,2}"# + end)
-
-  /// `04/07/1985`, `4-7-85`, `04.07.1985`: day and month in either order.
-  static let numericDMY = compile(
-    start + #"(?<![0-9][/.\-])([0-9]{1,2})([/.\-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})"# + end + #"(?![/.\-][0-9])"#)
-  /// `1985-07-04`, `1985/7/4`.
-  static let numericYMD = compile(
-    start + #"(?<![0-9][/.\-])([0-9]{4})([/.\-])([0-9]{1,2})\2([0-9]{1,2})"# + end + #"(?![/.\-][0-9])"#)
-
-  static let monthName =
-    #"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"#
-  /// `4 July 1985`, `4th of July, 1985`, `4 Jul '85`.
-  static let textDMY = compile(
-    start + #"([0-9]{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+"# + monthName + #"\.?,?\s+((?:[0-9]{4}|['\x{2019}]?[0-9]{2}))"#
-      + end)
-  /// `July 4, 1985`, `Jul 4th 1985`.
-  static let textMDY = compile(
-    start + monthName + #"\.?\s+([0-9]{1,2})(?:st|nd|rd|th)?,?\s+((?:[0-9]{4}|['\x{2019}]?[0-9]{2}))"# + end)
-
-  /// "DOB", "D.O.B.", "date of birth", "birth date", "born", "born on", "birthday".
-  static let birthKeyword = compile(
-    start + #"(?:d\.?\s?o\.?\s?b|date\s+of\s+birth|birth\s*-?\s*date|born(?:\s+on)?|birthday)"# + end)
-  /// What may stand between such a word and the date after it.
-  static let leadingGap = compile(#"^(?:[\s:=\-\x{2013}\x{2014}.,;(\[]|is|was|on|of)*$"#)
-  /// What may stand between a date and such a word after it.
-  static let trailingGap = compile(#"^[\s(\[\-\x{2013},]*$"#)
 }
