@@ -124,13 +124,21 @@ extension CaseStore {
     let texts = selection.outgoingTexts
     let findings = try linter.lint(texts)
     let allowed = Set(selection.request.allowedFindings.map(ConfidentialityLint.allowKey))
+    // One text's findings come together: its source is spelled once, not once per finding.
+    var lastSource: (LintSource, String)? = nil
+    func spelled(_ source: LintSource) -> String {
+      if let lastSource, lastSource.0 == source { return lastSource.1 }
+      let text = source.description
+      lastSource = (source, text)
+      return text
+    }
     return ExportLintReport(
       caseRef: selection.caseRecord.ref, profile: selection.request.profile.rawValue, textsChecked: texts.count,
       findings: findings.map {
         .init(
-          id: $0.id, rule: $0.ruleID, source: ($0.continuesFrom.map { "\($0) + " } ?? "") + $0.source.description,
+          id: $0.id, rule: $0.ruleID, source: ($0.continuesFrom.map { "\($0) + " } ?? "") + spelled($0.source),
           explanation: $0.explanation, preview: $0.preview,
-          allowed: allowed.contains(ConfidentialityLint.allowKey($0.id)))
+          allowed: !allowed.isEmpty && allowed.contains(ConfidentialityLint.allowKey($0.id)))
       },
       unusedAllowances: ConfidentialityLint.unusedAllowances(Set(selection.request.allowedFindings), in: findings))
   }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// One place in an outgoing text that may breach confidentiality.
@@ -6,9 +5,9 @@ import Foundation
 /// Nothing in a finding quotes the text around the match: ``explanation`` is the rule's own
 /// wording, and ``preview`` is the match alone, with its digits masked.
 public struct LintFinding: Hashable, Sendable, Identifiable {
-  /// What `--allow` takes: opaque, `L<rule number>-<10 hex digits>`, the digits an HMAC of the
-  /// rule, the source (store reference and field) and the match's position, keyed with a secret of
-  /// the store. It never spells the phrase or the text, and without the key it cannot be matched
+  /// What `--allow` takes: opaque, `L<rule number>-<10 hex digits>`, the digits a keyed hash
+  /// (SipHash-2-4) of the rule, the source (store reference and field) and the match's position,
+  /// keyed with a secret of the store. It never spells the phrase or the text, and without the key it cannot be matched
   /// against guessed references, so it can go into a package; any change that moves or removes a
   /// match changes it, and blocks again.
   public let id: String
@@ -91,8 +90,8 @@ public struct ConfidentialityLint: Sendable {
   private let longestPhrase: Int
   private let fuzzyWords: [FuzzyWord]
   private let ruleNumbers: [String: Int]
-  /// HMAC-SHA-256 keyed for finding ids, copied for each id.
-  private let idMAC: HMAC<SHA256>
+  /// The keyed hash of finding ids.
+  private let idHash: SipHash24
 
   /// The built-in rules, for listing.
   public static var builtInRules: [LintRule] { LintRules.builtIn }
@@ -108,14 +107,19 @@ public struct ConfidentialityLint: Sendable {
   /// A lint with the built-in rules of `languages` (English always) and `customPhrases`, each
   /// `custom:<slug>`.
   ///
-  /// `idKey` keys the finding ids: the store passes its own secret, so that its ids stay the same
-  /// from one run to the next and say nothing to anyone without it. Without one, a random key is
-  /// made, and ids hold only for this lint.
+  /// `idKey` (16 bytes or more; the first 16 are used) keys the finding ids: the store passes its
+  /// own secret, so that its ids stay the same from one run to the next and say nothing to anyone
+  /// without it. Without one, a random key is made, and ids hold only for this lint.
   ///
   /// Throws `bad-value` for a custom phrase with fewer than two letters or digits once folded, two
   /// that fold to the same thing, or two with the same id.
   public init(customPhrases: [CustomPhrase] = [], languages: [String] = ["en"], today: CalendarDay, idKey: Data? = nil) throws {
-    self.idMAC = HMAC<SHA256>(key: idKey.map { SymmetricKey(data: $0) } ?? SymmetricKey(size: .bits256))
+    var key = idKey.map { [UInt8]($0) } ?? []
+    if key.count < 16 {
+      var generator = SystemRandomNumberGenerator()
+      key = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+    self.idHash = SipHash24(key: key)
     var phraseRules = LintRules.phraseRules
     for language in languages where language != "en" {
       let rules = LintRules.phraseRules(language: language)
@@ -208,63 +212,64 @@ public struct ConfidentialityLint: Sendable {
     guard !text.isEmpty else { return [] }
     var hits: [Hit] = []
     for match in automaton.matches(in: folded, glued: glued) {
-      hits.append(Hit(rule: rules[automaton.patterns[match.pattern].rule], start: Int(folded.starts[match.start]), end: Int(folded.ends[match.end - 1])))
+      hits.append(Hit(rule: automaton.patterns[match.pattern].rule, start: Int(folded.starts[match.start]), end: Int(folded.ends[match.end - 1])))
     }
     hits += nearMisses(in: folded)
     hits += identifiers(in: text)
-    hits.sort { $0.start != $1.start ? $0.start < $1.start : $0.rule.id < $1.rule.id }
+    hits.sort { $0.start != $1.start ? $0.start < $1.start : rules[$0.rule].id < rules[$1.rule].id }
     // Two variants of one phrase (`my patient`, `my patients`) can end at different places from
     // the same start: keep the longest.
     var kept: [Hit] = []
     for hit in hits {
-      if let last = kept.last, last.rule.id == hit.rule.id, last.start == hit.start {
+      if let last = kept.last, last.rule == hit.rule, last.start == hit.start {
         if hit.end > last.end { kept[kept.count - 1] = hit }
         continue
       }
       kept.append(hit)
     }
-    let characters = Self.characterOffsets(of: kept.flatMap { [$0.start, $0.end] }, in: text)
+    guard !kept.isEmpty else { return [] }
     let utf8 = Array(text.utf8)
+    // In ASCII without a CR LF pair, every byte is one character.
+    let oneBytePerCharacter = !utf8.contains { $0 >= 0x80 || $0 == 0x0D }
+    let characters = oneBytePerCharacter ? [:] : Self.characterOffsets(of: kept.flatMap { [$0.start, $0.end] }, in: text)
+    let sourceKey = source.description
     return kept.map { hit in
       let match = String(decoding: utf8[hit.start..<hit.end], as: UTF8.self)
       return finding(
-        rule: hit.rule, source: source, continuesFrom: nil, utf8Range: hit.start..<hit.end,
+        rule: rules[hit.rule], source: source, sourceKey: sourceKey, continuesFrom: nil, utf8Range: hit.start..<hit.end,
         range: (characters[hit.start] ?? hit.start)..<(characters[hit.end] ?? hit.end),
         preview: hit.preview ?? (hit.upperCased ? Self.preview(Substring(match)).uppercased() : Self.preview(Substring(match))),
         nearMiss: hit.nearMiss)
     }
   }
 
+  /// `sourceKey` is `source.description`, made once per text.
   private func finding(
-    rule: LintRule, source: LintSource, continuesFrom: LintSource?, utf8Range: Range<Int>, range: Range<Int>,
-    preview: String, nearMiss: Bool
+    rule: LintRule, source: LintSource, sourceKey: String, continuesFrom: LintSource?, utf8Range: Range<Int>,
+    range: Range<Int>, preview: String, nearMiss: Bool
   ) -> LintFinding {
     let number = ruleNumbers[rule.id] ?? 0
-    var key = "\(rule.id)\u{1F}\(source)\u{1F}\(utf8Range.lowerBound)"
+    var key = rule.id + "\u{1F}" + sourceKey + "\u{1F}" + String(utf8Range.lowerBound)
     if let continuesFrom { key += "\u{1F}\(continuesFrom)" }
     return LintFinding(
-      id: "L\(number)-\(shortMAC(key))", ruleID: rule.id, ruleNumber: number, source: source,
+      id: "L" + String(number) + "-" + shortMAC(key), ruleID: rule.id, ruleNumber: number, source: source,
       continuesFrom: continuesFrom,
       explanation: nearMiss ? rule.explanation + " (Written with one letter changed.)" : rule.explanation,
       range: range, utf8Range: utf8Range, preview: preview)
   }
 
-  /// Ten hex digits of the keyed HMAC of `key`: enough to tell findings apart, and nothing to
+  /// Ten hex digits of the keyed hash of `key`: enough to tell findings apart, and nothing to
   /// anyone without the store's secret.
   func shortMAC(_ key: String) -> String {
-    var mac = idMAC
-    mac.update(data: Data(key.utf8))
-    let code = mac.finalize()
-    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    out.reserveCapacity(10)
-    code.withUnsafeBytes { bytes in
-      for byte in bytes.prefix(5) {
-        out.append(hex[Int(byte >> 4)])
-        out.append(hex[Int(byte & 0x0F)])
+    var key = key
+    let tag = key.withUTF8 { idHash.hash(UnsafeRawBufferPointer($0)) } >> 24
+    let digits: StaticString = "0123456789abcdef"
+    return digits.withUTF8Buffer { digits in
+      String(unsafeUninitializedCapacity: 10) { out in
+        for k in 0..<10 { out[k] = digits[Int((tag >> (4 * UInt64(9 - k))) & 0xF)] }
+        return 10
       }
     }
-    return String(decoding: out, as: UTF8.self)
   }
 
   /// Character offsets for UTF-8 offsets, in one pass over the text.
@@ -312,7 +317,7 @@ public struct ConfidentialityLint: Sendable {
       let characters = Self.characterOffsets(of: [secondPart.upperBound], in: second.text)
       findings.append(
         finding(
-          rule: rule, source: second.source, continuesFrom: first.source, utf8Range: secondPart,
+          rule: rule, source: second.source, sourceKey: second.source.description, continuesFrom: first.source, utf8Range: secondPart,
           range: 0..<(characters[secondPart.upperBound] ?? secondPart.upperBound), preview: preview, nearMiss: false))
     }
     return findings
@@ -321,6 +326,7 @@ public struct ConfidentialityLint: Sendable {
   /// The findings that still block once the ids in `allowed` are allowed. Ids are compared
   /// without regard to case or surrounding whitespace.
   public static func blocking(_ findings: [LintFinding], allowed: Set<String>) -> [LintFinding] {
+    guard !allowed.isEmpty else { return findings }
     let keys = Set(allowed.map(allowKey))
     return findings.filter { !keys.contains(allowKey($0.id)) }
   }
@@ -328,6 +334,7 @@ public struct ConfidentialityLint: Sendable {
   /// The ids in `allowed` that match no finding, sorted: allowances for texts that have changed,
   /// or mistyped.
   public static func unusedAllowances(_ allowed: Set<String>, in findings: [LintFinding]) -> [String] {
+    guard !allowed.isEmpty else { return [] }
     let used = Set(findings.map { allowKey($0.id) })
     return allowed.filter { !used.contains(allowKey($0)) }.sorted()
   }
@@ -419,7 +426,7 @@ public struct ConfidentialityLint: Sendable {
       let pattern = automaton.patterns[match.pattern]
       guard match.start < wordEnd, match.end > wordStart, rules[pattern.rule].kind == .phrase else { return nil }
       return Hit(
-        rule: rules[pattern.rule], start: Int(window.starts[match.start]), end: Int(window.ends[match.end - 1]),
+        rule: pattern.rule, start: Int(window.starts[match.start]), end: Int(window.ends[match.end - 1]),
         nearMiss: true)
     }
   }
@@ -428,7 +435,8 @@ public struct ConfidentialityLint: Sendable {
 
   /// One match of one rule, before it has an id: UTF-8 offsets into the text.
   private struct Hit {
-    var rule: LintRule
+    /// Index into ``rules``.
+    var rule: Int
     var start: Int
     var end: Int
     var preview: String? = nil
@@ -442,7 +450,9 @@ public struct ConfidentialityLint: Sendable {
     let scanner = IdentifierScanner(IdentifierText(text))
     func hit(_ rule: LintRule, _ range: Range<Int>, preview: String? = nil, upperCased: Bool = false) -> Hit {
       let bytes = scanner.text.byteRange(range)
-      return Hit(rule: rule, start: bytes.lowerBound, end: bytes.upperBound, preview: preview, upperCased: upperCased)
+      return Hit(
+        rule: (ruleNumbers[rule.id] ?? 1) - 1, start: bytes.lowerBound, end: bytes.upperBound, preview: preview,
+        upperCased: upperCased)
     }
     var hits: [Hit] = []
     for range in scanner.nhsNumbers() {
@@ -453,7 +463,7 @@ public struct ConfidentialityLint: Sendable {
     for range in scanner.ppsns() where IdentifierChecks.isValidPPSN(scanner.ppsnText(range)) {
       hits.append(hit(LintRules.ppsn, range, upperCased: true))
     }
-    let candidates = Self.dateCandidates(scanner)
+    let candidates = dateCandidates(scanner)
     guard !candidates.isEmpty else { return hits }
     let keywords = scanner.birthKeywords()
     // Candidates and keywords are both in text order: one pointer into the keywords, so that many
@@ -479,9 +489,7 @@ public struct ConfidentialityLint: Sendable {
         hits.append(hit(LintRules.dateOfBirth, before.lowerBound..<candidate.range.upperBound))
       } else if let after {
         hits.append(hit(LintRules.dateOfBirth, candidate.range.lowerBound..<after.upperBound))
-      } else if candidate.fourDigitYear,
-        candidate.readings.contains(where: { $0 <= today && $0.year >= today.year - 120 })
-      {
+      } else if candidate.fourDigitYear, candidate.recent {
         hits.append(hit(LintRules.fullDate, candidate.range))
       }
     }
@@ -491,19 +499,32 @@ public struct ConfidentialityLint: Sendable {
   /// A date found in a text, with the days it can mean; its range is in the scanner's codes.
   private struct DateCandidate {
     var range: Range<Int>
-    var readings: [CalendarDay]
+    /// One reading of it falls between 120 years before ``today`` and ``today``.
+    var recent: Bool
     var fourDigitYear: Bool
   }
 
   /// The dates in a text that name a day that exists, without overlaps (the earliest, then the
   /// longest, wins).
-  private static func dateCandidates(_ scanner: IdentifierScanner) -> [DateCandidate] {
+  private func dateCandidates(_ scanner: IdentifierScanner) -> [DateCandidate] {
     var found: [DateCandidate] = []
     for parts in scanner.numericDMY() + scanner.numericYMD() + scanner.textDMY() + scanner.textMDY() {
-      let readings = IdentifierChecks.readings(
-        first: parts.day, second: parts.month, year: parts.year, yearDigits: parts.yearDigits, dayFirstOnly: !parts.eitherOrder)
-      guard !readings.isEmpty else { continue }
-      found.append(DateCandidate(range: parts.range, readings: readings, fourDigitYear: parts.yearDigits == 4))
+      // Checked without building the list of readings: a long text can hold a million dates.
+      var exists = false
+      var recent = false
+      func consider(day: Int, month: Int, year: Int) {
+        guard (1...12).contains(month), day >= 1, day <= CalendarDay.daysIn(month: month, year: year) else { return }
+        exists = true
+        let reading = CalendarDay(year: year, month: month, day: day)
+        if reading <= today, year >= today.year - 120 { recent = true }
+      }
+      for century in parts.yearDigits == 2 ? 19...20 : 0...0 {
+        let year = century * 100 + parts.year
+        consider(day: parts.day, month: parts.month, year: year)
+        if parts.eitherOrder, parts.day != parts.month { consider(day: parts.month, month: parts.day, year: year) }
+      }
+      guard exists else { continue }
+      found.append(DateCandidate(range: parts.range, recent: recent, fourDigitYear: parts.yearDigits == 4))
     }
     found.sort {
       $0.range.lowerBound != $1.range.lowerBound
@@ -519,6 +540,7 @@ public struct ConfidentialityLint: Sendable {
   /// The match alone: whitespace and control characters as single spaces, invisible formatting
   /// characters dropped, digits as `*`, at most 60 characters.
   static func preview(_ match: Substring) -> String {
+    if match.utf8.allSatisfy({ $0 < 0x80 }) { return asciiPreview(match) }
     var out = ""
     var pendingSpace = false
     for scalar in match.unicodeScalars {
@@ -540,5 +562,23 @@ public struct ConfidentialityLint: Sendable {
       }
     }
     return out.count > 60 ? String(out.prefix(59)) + "…" : out
+  }
+
+  /// ``preview(_:)`` of an ASCII match, byte by byte: a control character or a space is white
+  /// space, a digit a decimal number.
+  private static func asciiPreview(_ match: Substring) -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(min(match.utf8.count, 64))
+    var pendingSpace = false
+    for byte in match.utf8 {
+      if byte <= 0x20 || byte == 0x7F {
+        pendingSpace = !out.isEmpty
+        continue
+      }
+      if pendingSpace { out.append(0x20) }
+      pendingSpace = false
+      out.append(byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") ? UInt8(ascii: "*") : byte)
+    }
+    return out.count > 60 ? String(decoding: out.prefix(59), as: UTF8.self) + "…" : String(decoding: out, as: UTF8.self)
   }
 }

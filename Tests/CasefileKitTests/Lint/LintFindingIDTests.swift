@@ -1,4 +1,4 @@
-import CasefileKit
+@testable import CasefileKit
 import Foundation
 import Testing
 
@@ -83,6 +83,16 @@ import Testing
       for offset in 0..<40 {
         #expect(fnv("\(finding.rule)\u{1F}\(finding.source)\u{1F}\(offset)") != digits)
       }
+    }
+  }
+
+  /// The keyed hash is SipHash-2-4 exactly: the reference's test vectors (key 00..0f).
+  @Test func theKeyedHashMatchesTheReferenceVectors() {
+    let hash = SipHash24(key: Array(0..<16))
+    let vectors: [(Int, UInt64)] = [(0, 0x726f_db47_dd0e_0e31), (8, 0x93f5_f579_9a93_2462), (15, 0xa129_ca61_49be_45e5)]
+    for (length, expected) in vectors {
+      let message = [UInt8](0..<UInt8(length))
+      #expect(message.withUnsafeBytes { hash.hash($0) } == expected, "message of \(length) bytes")
     }
   }
 }
