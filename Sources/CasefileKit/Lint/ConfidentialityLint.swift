@@ -189,26 +189,36 @@ public struct ConfidentialityLint: Sendable {
       throw CasefileError(.internalError, "two outgoing texts have the same source \(text.source)")
     }
     var findings: [LintFinding] = []
-    var previousInThread: [String: (text: LintText, folded: FoldedText)] = [:]
+    // Only the end of the previous item of a thread is kept for its junction with the next: a
+    // folded text takes 13 bytes a letter.
+    var previousInThread: [String: (text: LintText, tail: FoldedText)] = [:]
     for text in texts {
-      let folded = FoldedText(text.text)
-      findings += lint(text.text, folded: folded, source: text.source, glued: text.source.field.isGlued)
+      var folded = FoldedText(text.text)
+      let hits = self.hits(text.text, folded: folded, glued: text.source.field.isGlued)
+      var junction: [LintFinding] = []
       if let thread = text.thread {
         if let previous = previousInThread[thread] {
-          findings += across(previous.text, previous.folded, text, folded)
+          junction = across(previous.text, previous.tail, text, folded)
         }
-        previousInThread[thread] = (text, folded)
+        previousInThread[thread] = (text, folded.suffix(longestPhrase))
       }
+      folded = FoldedText()
+      let own = self.findings(hits, in: text.text, source: text.source)
+      // A long message has a million findings: taken as they are, not copied, when they are the
+      // first.
+      if findings.isEmpty { findings = own } else { findings += own }
+      findings += junction
     }
     return findings
   }
 
   /// Every finding in one text.
   public func lint(_ text: String, source: LintSource) -> [LintFinding] {
-    lint(text, folded: FoldedText(text), source: source, glued: source.field.isGlued)
+    findings(hits(text, folded: FoldedText(text), glued: source.field.isGlued), in: text, source: source)
   }
 
-  private func lint(_ text: String, folded: FoldedText, source: LintSource, glued: Bool) -> [LintFinding] {
+  /// The matches of every rule in one text, in order, one per rule and start.
+  private func hits(_ text: String, folded: FoldedText, glued: Bool) -> [Hit] {
     guard !text.isEmpty else { return [] }
     var hits: [Hit] = []
     for match in automaton.matches(in: folded, glued: glued) {
@@ -227,6 +237,11 @@ public struct ConfidentialityLint: Sendable {
       }
       kept.append(hit)
     }
+    return kept
+  }
+
+  /// The findings of one text's hits.
+  private func findings(_ kept: [Hit], in text: String, source: LintSource) -> [LintFinding] {
     guard !kept.isEmpty else { return [] }
     let utf8 = Array(text.utf8)
     // In ASCII without a CR LF pair, every byte is one character.
@@ -508,7 +523,7 @@ public struct ConfidentialityLint: Sendable {
   /// longest, wins).
   private func dateCandidates(_ scanner: IdentifierScanner) -> [DateCandidate] {
     var found: [DateCandidate] = []
-    for parts in scanner.numericDMY() + scanner.numericYMD() + scanner.textDMY() + scanner.textMDY() {
+    for parts in [scanner.numericDMY(), scanner.numericYMD(), scanner.textDMY(), scanner.textMDY()].joined() {
       // Checked without building the list of readings: a long text can hold a million dates.
       var exists = false
       var recent = false

@@ -318,6 +318,9 @@ struct IdentifierScanner {
     }
   }
 
+  /// The letters a month's name starts with, by code.
+  static let monthInitial: [Bool] = (0..<256).map { "jfmasond".utf8.contains(UInt8($0)) }
+
   static let monthForms: [String: Int] = [
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4, "may": 5,
     "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9,
@@ -326,7 +329,7 @@ struct IdentifierScanner {
 
   /// A month's name or abbreviation at `index`, a whole run of letters: its number and end.
   func monthName(at index: Int) -> (month: Int, end: Int)? {
-    guard index < count, Self.isLetter(codes[index]) else { return nil }
+    guard index < count, Self.monthInitial[Int(codes[index])] else { return nil }
     let length = run(from: index, while: Self.isLetter)
     guard (3...9).contains(length) else { return nil }
     let word = String(decoding: codes[index..<(index + length)], as: UTF8.self)
