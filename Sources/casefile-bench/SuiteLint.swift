@@ -10,7 +10,7 @@ extension Suite {
     ("one letter", "a"),
     ("digits", "0123456789"),
     ("separators", "/.- "),
-    ("zero-width characters", "\u{200B}"),
+    ("zero-width characters", "a\u{200B}\u{200B}\u{200B}"),
     ("your your your", "your "),
     ("near-miss words", "pateint docter "),
     ("near-miss numbers", "943 476 5918 31/02/2001 "),
