@@ -13,15 +13,17 @@ struct Measurement {
   var status: Int32
 }
 
-/// Runs a command with its output sent to /dev/null (its errors to `errors`, appended), and
-/// measures its wall time and peak RSS.
+/// Runs a command with its input read from `stdin` and its output sent to /dev/null (its errors
+/// to `errors`, appended), and measures its wall time and peak RSS.
 ///
 /// The peak RSS comes from GNU time (`/usr/bin/time -f %M`), which forks the command from its own
 /// small process. Without it, it would come from `wait4`'s rusage, and Linux counts in a child's
 /// `ru_maxrss` the peak of the process it was spawned from (glibc's posix_spawn uses vfork, and
 /// exec keeps the old address space's high-water mark): every command would seem to need at
 /// least this benchmark's own 40 MB.
-func measure(_ arguments: [String], environment: [String: String]? = nil, errors: String = "/dev/null") throws -> Measurement {
+func measure(
+  _ arguments: [String], environment: [String: String]? = nil, errors: String = "/dev/null", stdin: String = "/dev/null"
+) throws -> Measurement {
   let timeTool = "/usr/bin/time"
   guard FileManager.default.isExecutableFile(atPath: timeTool) else {
     throw BenchError("the benchmark needs GNU time at \(timeTool) (Debian package `time`) to measure peak memory")
@@ -33,7 +35,7 @@ func measure(_ arguments: [String], environment: [String: String]? = nil, errors
   var actions = posix_spawn_file_actions_t()
   posix_spawn_file_actions_init(&actions)
   defer { posix_spawn_file_actions_destroy(&actions) }
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+  posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
   posix_spawn_file_actions_addopen(&actions, 2, errors, O_WRONLY | O_CREAT | O_APPEND, 0o644)
   let argv = command.map { strdup($0) } + [nil]

@@ -9,9 +9,9 @@ struct Suite: ParsableCommand {
     commandName: "suite",
     abstract: "Run every benchmark: format families, the 100k-item bundle, a 1,000-case store, start-up and growth curves.")
 
-  enum Part: String, ExpressibleByArgument, CaseIterable { case formats, bundle, store, startup, growth }
+  enum Part: String, ExpressibleByArgument, CaseIterable { case formats, bundle, store, startup, growth, lint }
 
-  @Option(parsing: .upToNextOption, help: "Which parts to run (default: all): formats bundle store startup growth.")
+  @Option(parsing: .upToNextOption, help: "Which parts to run (default: all): formats bundle store startup growth lint.")
   var parts: [Part] = Part.allCases
   @Flag(help: "Every size divided by 20: a quick check that the suite runs, not figures to quote.") var quick = false
   @Option(help: "Write the results as Markdown here (default: <work>/results.md).") var results: String?
@@ -38,6 +38,7 @@ struct Suite: ParsableCommand {
     if parts.contains(.store) { try measureStore(bin: bin, table: table) }
     if parts.contains(.startup) { try measureStartup(bin: bin, table: table) }
     if parts.contains(.growth) { try measureGrowth(bin: bin, table: growth) }
+    if parts.contains(.lint) { try measureLint(bin: bin, table: table, growth: growth) }
     let missed = table.missed
     print("\n\(missed.isEmpty ? "Every target was met." : "Targets missed: " + missed.map(\.what).joined(separator: "; "))")
     if !growth.flags.isEmpty { print("Growth flagged: " + growth.flags.joined(separator: "; ")) }

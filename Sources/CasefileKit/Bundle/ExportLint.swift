@@ -98,7 +98,18 @@ extension CaseStore {
   /// The lint with the user's phrases and languages.
   public func confidentialityLint() throws -> ConfidentialityLint {
     try ConfidentialityLint(
-      customPhrases: try lintPhrases(), languages: try lintLanguages(), today: CalendarDay.on(clock.now(), in: zone))
+      customPhrases: try lintPhrases(), languages: try lintLanguages(), today: CalendarDay.on(clock.now(), in: zone),
+      idKey: try lintIDKey())
+  }
+
+  /// The store's secret that keys finding ids, made once when the store was created or upgraded.
+  func lintIDKey() throws -> Data {
+    guard let key = try read({ db in try Data.fetchOne(db, sql: "SELECT value FROM store_secrets WHERE name = 'lint-id'") }),
+      key.count >= 16
+    else {
+      throw CasefileError(.internalError, "the store has no key for lint finding ids")
+    }
+    return key
   }
 
   /// Lints what a bundle for `request` would carry, after its redactions, without exporting.
@@ -113,13 +124,21 @@ extension CaseStore {
     let texts = selection.outgoingTexts
     let findings = try linter.lint(texts)
     let allowed = Set(selection.request.allowedFindings.map(ConfidentialityLint.allowKey))
+    // One text's findings come together: its source is spelled once, not once per finding.
+    var lastSource: (LintSource, String)? = nil
+    func spelled(_ source: LintSource) -> String {
+      if let lastSource, lastSource.0 == source { return lastSource.1 }
+      let text = source.description
+      lastSource = (source, text)
+      return text
+    }
     return ExportLintReport(
       caseRef: selection.caseRecord.ref, profile: selection.request.profile.rawValue, textsChecked: texts.count,
       findings: findings.map {
         .init(
-          id: $0.id, rule: $0.ruleID, source: ($0.continuesFrom.map { "\($0) + " } ?? "") + $0.source.description,
+          id: $0.id, rule: $0.ruleID, source: ($0.continuesFrom.map { "\($0) + " } ?? "") + spelled($0.source),
           explanation: $0.explanation, preview: $0.preview,
-          allowed: allowed.contains(ConfidentialityLint.allowKey($0.id)))
+          allowed: !allowed.isEmpty && allowed.contains(ConfidentialityLint.allowKey($0.id)))
       },
       unusedAllowances: ConfidentialityLint.unusedAllowances(Set(selection.request.allowedFindings), in: findings))
   }

@@ -5,10 +5,11 @@ import Foundation
 /// Nothing in a finding quotes the text around the match: ``explanation`` is the rule's own
 /// wording, and ``preview`` is the match alone, with its digits masked.
 public struct LintFinding: Hashable, Sendable, Identifiable {
-  /// What `--allow` takes: opaque, `L<rule number>-<10 hex digits>`, the digits a hash of the rule,
-  /// the source (store reference and field) and the match's position. It never spells the phrase
-  /// or the text, so it can go into a package; any change that moves or removes a match changes
-  /// it, and blocks again.
+  /// What `--allow` takes: opaque, `L<rule number>-<10 hex digits>`, the digits a keyed hash
+  /// (SipHash-2-4) of the rule, the source (store reference and field) and the match's position,
+  /// keyed with a secret of the store. It never spells the phrase or the text, and without the key it cannot be matched
+  /// against guessed references, so it can go into a package; any change that moves or removes a
+  /// match changes it, and blocks again.
   public let id: String
   /// `phrase:my-patient`, `nhs-number`, `custom:<slug>`, ….
   public let ruleID: String
@@ -74,7 +75,12 @@ public struct LintFinding: Hashable, Sendable, Identifiable {
 /// another common word (`patent`, `meditation`, `created`). A phrase split across two consecutive
 /// items of one thread ("I was your" / "patient") is found too (``lint(_:)``).
 ///
-/// The lint reads each text a fixed number of times, so it takes time linear in the text's length.
+/// The identifier rules read a digit-folded form of the text (``IdentifierText``): fullwidth,
+/// mathematical and other scripts' digits are digits, and invisible characters between them do
+/// not split a number or a date; findings still point at the original characters.
+///
+/// The lint reads each text a fixed number of times, with scanners that try each start once and
+/// never backtrack over a run, so it takes time linear in the text's length.
 public struct ConfidentialityLint: Sendable {
   /// The built-in rules and then the custom ones, in the order they are checked.
   public let rules: [LintRule]
@@ -84,6 +90,8 @@ public struct ConfidentialityLint: Sendable {
   private let longestPhrase: Int
   private let fuzzyWords: [FuzzyWord]
   private let ruleNumbers: [String: Int]
+  /// The keyed hash of finding ids.
+  private let idHash: SipHash24
 
   /// The built-in rules, for listing.
   public static var builtInRules: [LintRule] { LintRules.builtIn }
@@ -99,9 +107,19 @@ public struct ConfidentialityLint: Sendable {
   /// A lint with the built-in rules of `languages` (English always) and `customPhrases`, each
   /// `custom:<slug>`.
   ///
+  /// `idKey` (16 bytes or more; the first 16 are used) keys the finding ids: the store passes its
+  /// own secret, so that its ids stay the same from one run to the next and say nothing to anyone
+  /// without it. Without one, a random key is made, and ids hold only for this lint.
+  ///
   /// Throws `bad-value` for a custom phrase with fewer than two letters or digits once folded, two
   /// that fold to the same thing, or two with the same id.
-  public init(customPhrases: [CustomPhrase] = [], languages: [String] = ["en"], today: CalendarDay) throws {
+  public init(customPhrases: [CustomPhrase] = [], languages: [String] = ["en"], today: CalendarDay, idKey: Data? = nil) throws {
+    var key = idKey.map { [UInt8]($0) } ?? []
+    if key.count < 16 {
+      var generator = SystemRandomNumberGenerator()
+      key = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+    self.idHash = SipHash24(key: key)
     var phraseRules = LintRules.phraseRules
     for language in languages where language != "en" {
       let rules = LintRules.phraseRules(language: language)
@@ -171,80 +189,102 @@ public struct ConfidentialityLint: Sendable {
       throw CasefileError(.internalError, "two outgoing texts have the same source \(text.source)")
     }
     var findings: [LintFinding] = []
-    var previousInThread: [String: (text: LintText, folded: FoldedText)] = [:]
+    // Only the end of the previous item of a thread is kept for its junction with the next: a
+    // folded text takes 13 bytes a letter.
+    var previousInThread: [String: (text: LintText, tail: FoldedText)] = [:]
     for text in texts {
-      let folded = FoldedText(text.text)
-      findings += lint(text.text, folded: folded, source: text.source, glued: text.source.field.isGlued)
+      var folded = FoldedText(text.text)
+      let hits = self.hits(text.text, folded: folded, glued: text.source.field.isGlued)
+      var junction: [LintFinding] = []
       if let thread = text.thread {
         if let previous = previousInThread[thread] {
-          findings += across(previous.text, previous.folded, text, folded)
+          junction = across(previous.text, previous.tail, text, folded)
         }
-        previousInThread[thread] = (text, folded)
+        previousInThread[thread] = (text, folded.suffix(longestPhrase))
       }
+      folded = FoldedText()
+      let own = self.findings(hits, in: text.text, source: text.source)
+      // A long message has a million findings: taken as they are, not copied, when they are the
+      // first.
+      if findings.isEmpty { findings = own } else { findings += own }
+      findings += junction
     }
     return findings
   }
 
   /// Every finding in one text.
   public func lint(_ text: String, source: LintSource) -> [LintFinding] {
-    lint(text, folded: FoldedText(text), source: source, glued: source.field.isGlued)
+    findings(hits(text, folded: FoldedText(text), glued: source.field.isGlued), in: text, source: source)
   }
 
-  private func lint(_ text: String, folded: FoldedText, source: LintSource, glued: Bool) -> [LintFinding] {
+  /// The matches of every rule in one text, in order, one per rule and start.
+  private func hits(_ text: String, folded: FoldedText, glued: Bool) -> [Hit] {
     guard !text.isEmpty else { return [] }
     var hits: [Hit] = []
     for match in automaton.matches(in: folded, glued: glued) {
-      hits.append(Hit(rule: rules[automaton.patterns[match.pattern].rule], start: Int(folded.starts[match.start]), end: Int(folded.ends[match.end - 1])))
+      hits.append(Hit(rule: automaton.patterns[match.pattern].rule, start: Int(folded.starts[match.start]), end: Int(folded.ends[match.end - 1])))
     }
     hits += nearMisses(in: folded)
-    hits += Self.nhsNumbers(in: text)
-    hits += Self.ppsns(in: text)
-    hits += dates(in: text)
-    hits.sort { $0.start != $1.start ? $0.start < $1.start : $0.rule.id < $1.rule.id }
+    hits += identifiers(in: text)
+    hits.sort { $0.start != $1.start ? $0.start < $1.start : rules[$0.rule].id < rules[$1.rule].id }
     // Two variants of one phrase (`my patient`, `my patients`) can end at different places from
     // the same start: keep the longest.
     var kept: [Hit] = []
     for hit in hits {
-      if let last = kept.last, last.rule.id == hit.rule.id, last.start == hit.start {
+      if let last = kept.last, last.rule == hit.rule, last.start == hit.start {
         if hit.end > last.end { kept[kept.count - 1] = hit }
         continue
       }
       kept.append(hit)
     }
-    let characters = Self.characterOffsets(of: kept.flatMap { [$0.start, $0.end] }, in: text)
+    return kept
+  }
+
+  /// The findings of one text's hits.
+  private func findings(_ kept: [Hit], in text: String, source: LintSource) -> [LintFinding] {
+    guard !kept.isEmpty else { return [] }
     let utf8 = Array(text.utf8)
+    // In ASCII without a CR LF pair, every byte is one character.
+    let oneBytePerCharacter = !utf8.contains { $0 >= 0x80 || $0 == 0x0D }
+    let characters = oneBytePerCharacter ? [:] : Self.characterOffsets(of: kept.flatMap { [$0.start, $0.end] }, in: text)
+    let sourceKey = source.description
     return kept.map { hit in
       let match = String(decoding: utf8[hit.start..<hit.end], as: UTF8.self)
       return finding(
-        rule: hit.rule, source: source, continuesFrom: nil, utf8Range: hit.start..<hit.end,
+        rule: rules[hit.rule], source: source, sourceKey: sourceKey, continuesFrom: nil, utf8Range: hit.start..<hit.end,
         range: (characters[hit.start] ?? hit.start)..<(characters[hit.end] ?? hit.end),
-        preview: hit.preview ?? Self.preview(Substring(match)), nearMiss: hit.nearMiss)
+        preview: hit.preview ?? (hit.upperCased ? Self.preview(Substring(match)).uppercased() : Self.preview(Substring(match))),
+        nearMiss: hit.nearMiss)
     }
   }
 
+  /// `sourceKey` is `source.description`, made once per text.
   private func finding(
-    rule: LintRule, source: LintSource, continuesFrom: LintSource?, utf8Range: Range<Int>, range: Range<Int>,
-    preview: String, nearMiss: Bool
+    rule: LintRule, source: LintSource, sourceKey: String, continuesFrom: LintSource?, utf8Range: Range<Int>,
+    range: Range<Int>, preview: String, nearMiss: Bool
   ) -> LintFinding {
     let number = ruleNumbers[rule.id] ?? 0
-    var key = "\(rule.id)\u{1F}\(source)\u{1F}\(utf8Range.lowerBound)"
+    var key = rule.id + "\u{1F}" + sourceKey + "\u{1F}" + String(utf8Range.lowerBound)
     if let continuesFrom { key += "\u{1F}\(continuesFrom)" }
     return LintFinding(
-      id: "L\(number)-\(Self.shortHash(key))", ruleID: rule.id, ruleNumber: number, source: source,
+      id: "L" + String(number) + "-" + shortMAC(key), ruleID: rule.id, ruleNumber: number, source: source,
       continuesFrom: continuesFrom,
       explanation: nearMiss ? rule.explanation + " (Written with one letter changed.)" : rule.explanation,
       range: range, utf8Range: utf8Range, preview: preview)
   }
 
-  /// Ten hex digits of FNV-1a: enough to tell findings apart, and cheap for a million dates.
-  static func shortHash(_ key: String) -> String {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in key.utf8 {
-      hash ^= UInt64(byte)
-      hash &*= 0x100_0000_01b3
+  /// Ten hex digits of the keyed hash of `key`: enough to tell findings apart, and nothing to
+  /// anyone without the store's secret.
+  func shortMAC(_ key: String) -> String {
+    var key = key
+    let tag = key.withUTF8 { idHash.hash(UnsafeRawBufferPointer($0)) } >> 24
+    let digits: StaticString = "0123456789abcdef"
+    return digits.withUTF8Buffer { digits in
+      String(unsafeUninitializedCapacity: 10) { out in
+        for k in 0..<10 { out[k] = digits[Int((tag >> (4 * UInt64(9 - k))) & 0xF)] }
+        return 10
+      }
     }
-    let hex = String(hash >> 24, radix: 16)
-    return String(repeating: "0", count: max(0, 10 - hex.count)) + hex
   }
 
   /// Character offsets for UTF-8 offsets, in one pass over the text.
@@ -292,7 +332,7 @@ public struct ConfidentialityLint: Sendable {
       let characters = Self.characterOffsets(of: [secondPart.upperBound], in: second.text)
       findings.append(
         finding(
-          rule: rule, source: second.source, continuesFrom: first.source, utf8Range: secondPart,
+          rule: rule, source: second.source, sourceKey: second.source.description, continuesFrom: first.source, utf8Range: secondPart,
           range: 0..<(characters[secondPart.upperBound] ?? secondPart.upperBound), preview: preview, nearMiss: false))
     }
     return findings
@@ -301,6 +341,7 @@ public struct ConfidentialityLint: Sendable {
   /// The findings that still block once the ids in `allowed` are allowed. Ids are compared
   /// without regard to case or surrounding whitespace.
   public static func blocking(_ findings: [LintFinding], allowed: Set<String>) -> [LintFinding] {
+    guard !allowed.isEmpty else { return findings }
     let keys = Set(allowed.map(allowKey))
     return findings.filter { !keys.contains(allowKey($0.id)) }
   }
@@ -308,6 +349,7 @@ public struct ConfidentialityLint: Sendable {
   /// The ids in `allowed` that match no finding, sorted: allowances for texts that have changed,
   /// or mistyped.
   public static func unusedAllowances(_ allowed: Set<String>, in findings: [LintFinding]) -> [String] {
+    guard !allowed.isEmpty else { return [] }
     let used = Set(findings.map { allowKey($0.id) })
     return allowed.filter { !used.contains(allowKey($0)) }.sorted()
   }
@@ -399,7 +441,7 @@ public struct ConfidentialityLint: Sendable {
       let pattern = automaton.patterns[match.pattern]
       guard match.start < wordEnd, match.end > wordStart, rules[pattern.rule].kind == .phrase else { return nil }
       return Hit(
-        rule: rules[pattern.rule], start: Int(window.starts[match.start]), end: Int(window.ends[match.end - 1]),
+        rule: pattern.rule, start: Int(window.starts[match.start]), end: Int(window.ends[match.end - 1]),
         nearMiss: true)
     }
   }
@@ -408,58 +450,37 @@ public struct ConfidentialityLint: Sendable {
 
   /// One match of one rule, before it has an id: UTF-8 offsets into the text.
   private struct Hit {
-    var rule: LintRule
+    /// Index into ``rules``.
+    var rule: Int
     var start: Int
     var end: Int
     var preview: String? = nil
+    /// The preview in capitals (a PPS number).
+    var upperCased = false
     var nearMiss = false
   }
 
-  private static func matches(of regex: NSRegularExpression, in text: String) -> [Range<String.Index>] {
-    regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { Range($0.range, in: text) }
-  }
-
-  private static func group(_ index: Int, of match: NSTextCheckingResult, in text: String) -> Substring? {
-    let range = match.range(at: index)
-    guard range.location != NSNotFound, let bounds = Range(range, in: text) else { return nil }
-    return text[bounds]
-  }
-
-  private static func hit(_ rule: LintRule, _ range: Range<String.Index>, in text: String, preview: String) -> Hit {
-    let start = text.utf8.distance(from: text.startIndex, to: range.lowerBound)
-    return Hit(rule: rule, start: start, end: start + text.utf8.distance(from: range.lowerBound, to: range.upperBound), preview: preview)
-  }
-
-  private static func nhsNumbers(in text: String) -> [Hit] {
-    Patterns.nhs.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match in
-      guard let range = Range(match.range, in: text) else { return nil }
-      let digits = text[range].filter { $0.isASCII && $0.isNumber }
-      guard digits.count == 10, IdentifierChecks.isValidNHSNumber(String(digits)) else { return nil }
-      return hit(LintRules.nhsNumber, range, in: text, preview: "\(digits.prefix(3)) *** ****")
+  /// NHS and PPS numbers, and dates, read on the digit-folded form of the text.
+  private func identifiers(in text: String) -> [Hit] {
+    let scanner = IdentifierScanner(IdentifierText(text))
+    func hit(_ rule: LintRule, _ range: Range<Int>, preview: String? = nil, upperCased: Bool = false) -> Hit {
+      let bytes = scanner.text.byteRange(range)
+      return Hit(
+        rule: (ruleNumbers[rule.id] ?? 1) - 1, start: bytes.lowerBound, end: bytes.upperBound, preview: preview,
+        upperCased: upperCased)
     }
-  }
-
-  private static func ppsns(in text: String) -> [Hit] {
-    Patterns.ppsn.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match in
-      guard let range = Range(match.range, in: text), IdentifierChecks.isValidPPSN(String(text[range])) else {
-        return nil
-      }
-      return hit(LintRules.ppsn, range, in: text, preview: preview(text[range]).uppercased())
-    }
-  }
-
-  /// A date found in a text, with the days it can mean.
-  private struct DateCandidate {
-    var range: Range<String.Index>
-    var readings: [CalendarDay]
-    var fourDigitYear: Bool
-  }
-
-  private func dates(in text: String) -> [Hit] {
-    let candidates = Self.dateCandidates(in: text)
-    guard !candidates.isEmpty else { return [] }
-    let keywords = Self.matches(of: Patterns.birthKeyword, in: text)
     var hits: [Hit] = []
+    for range in scanner.nhsNumbers() {
+      let digits = scanner.nhsDigits(range)
+      guard digits.utf8.count == 10, IdentifierChecks.isValidNHSNumber(digits) else { continue }
+      hits.append(hit(LintRules.nhsNumber, range, preview: "\(digits.prefix(3)) *** ****"))
+    }
+    for range in scanner.ppsns() where IdentifierChecks.isValidPPSN(scanner.ppsnText(range)) {
+      hits.append(hit(LintRules.ppsn, range, upperCased: true))
+    }
+    let candidates = dateCandidates(scanner)
+    guard !candidates.isEmpty else { return hits }
+    let keywords = scanner.birthKeywords()
     // Candidates and keywords are both in text order: one pointer into the keywords, so that many
     // of each stay linear.
     var nextKeyword = 0
@@ -468,63 +489,57 @@ public struct ConfidentialityLint: Sendable {
         nextKeyword += 1
       }
       let before = nextKeyword > 0 ? keywords[nextKeyword - 1] : nil
-      let beforeOK = before.map { Self.isGap(text[$0.upperBound..<candidate.range.lowerBound], Patterns.leadingGap, limit: 16) } ?? false
-      var after: Range<String.Index>? = nil
+      let beforeOK = before.map {
+        candidate.range.lowerBound - $0.upperBound <= 16 && scanner.isLeadingGap($0.upperBound..<candidate.range.lowerBound)
+      } ?? false
+      var after: Range<Int>? = nil
       var scan = nextKeyword
       while scan < keywords.count && keywords[scan].lowerBound < candidate.range.upperBound { scan += 1 }
-      if scan < keywords.count, Self.isGap(text[candidate.range.upperBound..<keywords[scan].lowerBound], Patterns.trailingGap, limit: 4) {
+      if scan < keywords.count, keywords[scan].lowerBound - candidate.range.upperBound <= 4,
+        scanner.isTrailingGap(candidate.range.upperBound..<keywords[scan].lowerBound)
+      {
         after = keywords[scan]
       }
       if let before, beforeOK {
-        let span = before.lowerBound..<candidate.range.upperBound
-        hits.append(Self.hit(LintRules.dateOfBirth, span, in: text, preview: Self.preview(text[span])))
+        hits.append(hit(LintRules.dateOfBirth, before.lowerBound..<candidate.range.upperBound))
       } else if let after {
-        let span = candidate.range.lowerBound..<after.upperBound
-        hits.append(Self.hit(LintRules.dateOfBirth, span, in: text, preview: Self.preview(text[span])))
-      } else if candidate.fourDigitYear,
-        candidate.readings.contains(where: { $0 <= today && $0.year >= today.year - 120 })
-      {
-        hits.append(Self.hit(LintRules.fullDate, candidate.range, in: text, preview: Self.preview(text[candidate.range])))
+        hits.append(hit(LintRules.dateOfBirth, candidate.range.lowerBound..<after.upperBound))
+      } else if candidate.fourDigitYear, candidate.recent {
+        hits.append(hit(LintRules.fullDate, candidate.range))
       }
     }
     return hits
   }
 
+  /// A date found in a text, with the days it can mean; its range is in the scanner's codes.
+  private struct DateCandidate {
+    var range: Range<Int>
+    /// One reading of it falls between 120 years before ``today`` and ``today``.
+    var recent: Bool
+    var fourDigitYear: Bool
+  }
+
   /// The dates in a text that name a day that exists, without overlaps (the earliest, then the
   /// longest, wins).
-  private static func dateCandidates(in text: String) -> [DateCandidate] {
-    let whole = NSRange(text.startIndex..., in: text)
+  private func dateCandidates(_ scanner: IdentifierScanner) -> [DateCandidate] {
     var found: [DateCandidate] = []
-    func add(_ match: NSTextCheckingResult, day: Substring?, month: Int?, year: Substring?, eitherOrder: Bool) {
-      guard let range = Range(match.range, in: text), let day = day.flatMap({ Int($0) }), let month,
-        let yearDigits = year.map({ $0.filter { $0.isASCII && $0.isNumber } }), let yearValue = Int(yearDigits)
-      else { return }
-      let readings = IdentifierChecks.readings(
-        first: day, second: month, year: yearValue, yearDigits: yearDigits.count, dayFirstOnly: !eitherOrder)
-      guard !readings.isEmpty else { return }
-      found.append(DateCandidate(range: range, readings: readings, fourDigitYear: yearDigits.count == 4))
-    }
-    for match in Patterns.numericDMY.matches(in: text, range: whole) {
-      add(
-        match, day: group(1, of: match, in: text), month: group(3, of: match, in: text).flatMap { Int($0) },
-        year: group(4, of: match, in: text), eitherOrder: true)
-    }
-    for match in Patterns.numericYMD.matches(in: text, range: whole) {
-      add(
-        match, day: group(4, of: match, in: text), month: group(3, of: match, in: text).flatMap { Int($0) },
-        year: group(1, of: match, in: text), eitherOrder: false)
-    }
-    for match in Patterns.textDMY.matches(in: text, range: whole) {
-      add(
-        match, day: group(1, of: match, in: text),
-        month: group(2, of: match, in: text).flatMap { IdentifierChecks.month(named: String($0)) },
-        year: group(3, of: match, in: text), eitherOrder: false)
-    }
-    for match in Patterns.textMDY.matches(in: text, range: whole) {
-      add(
-        match, day: group(2, of: match, in: text),
-        month: group(1, of: match, in: text).flatMap { IdentifierChecks.month(named: String($0)) },
-        year: group(3, of: match, in: text), eitherOrder: false)
+    for parts in [scanner.numericDMY(), scanner.numericYMD(), scanner.textDMY(), scanner.textMDY()].joined() {
+      // Checked without building the list of readings: a long text can hold a million dates.
+      var exists = false
+      var recent = false
+      func consider(day: Int, month: Int, year: Int) {
+        guard (1...12).contains(month), day >= 1, day <= CalendarDay.daysIn(month: month, year: year) else { return }
+        exists = true
+        let reading = CalendarDay(year: year, month: month, day: day)
+        if reading <= today, year >= today.year - 120 { recent = true }
+      }
+      for century in parts.yearDigits == 2 ? 19...20 : 0...0 {
+        let year = century * 100 + parts.year
+        consider(day: parts.day, month: parts.month, year: year)
+        if parts.eitherOrder, parts.day != parts.month { consider(day: parts.month, month: parts.day, year: year) }
+      }
+      guard exists else { continue }
+      found.append(DateCandidate(range: parts.range, recent: recent, fourDigitYear: parts.yearDigits == 4))
     }
     found.sort {
       $0.range.lowerBound != $1.range.lowerBound
@@ -537,16 +552,10 @@ public struct ConfidentialityLint: Sendable {
     return kept
   }
 
-  private static func isGap(_ gap: Substring, _ pattern: NSRegularExpression, limit: Int) -> Bool {
-    // The byte count first: it costs nothing, where counting characters walks the gap.
-    guard gap.utf8.count <= limit * 4, gap.count <= limit else { return false }
-    let text = String(gap)
-    return pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
-  }
-
   /// The match alone: whitespace and control characters as single spaces, invisible formatting
   /// characters dropped, digits as `*`, at most 60 characters.
   static func preview(_ match: Substring) -> String {
+    if match.utf8.allSatisfy({ $0 < 0x80 }) { return asciiPreview(match) }
     var out = ""
     var pendingSpace = false
     for scalar in match.unicodeScalars {
@@ -569,51 +578,22 @@ public struct ConfidentialityLint: Sendable {
     }
     return out.count > 60 ? String(out.prefix(59)) + "…" : out
   }
-}
 
-/// The identifier patterns, compiled once.
-private enum Patterns {
-  static func compile(_ pattern: String, options: NSRegularExpression.Options = [.caseInsensitive]) -> NSRegularExpression {
-    do {
-      return try NSRegularExpression(pattern: pattern, options: options)
-    } catch {
-      preconditionFailure("a built-in lint pattern does not compile: \(pattern)")
+  /// ``preview(_:)`` of an ASCII match, byte by byte: a control character or a space is white
+  /// space, a digit a decimal number.
+  private static func asciiPreview(_ match: Substring) -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(min(match.utf8.count, 64))
+    var pendingSpace = false
+    for byte in match.utf8 {
+      if byte <= 0x20 || byte == 0x7F {
+        pendingSpace = !out.isEmpty
+        continue
+      }
+      if pendingSpace { out.append(0x20) }
+      pendingSpace = false
+      out.append(byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") ? UInt8(ascii: "*") : byte)
     }
+    return out.count > 60 ? String(decoding: out.prefix(59), as: UTF8.self) + "…" : String(decoding: out, as: UTF8.self)
   }
-
-  /// Not glued to a letter, digit or mark before / after.
-  static let start = #"(?<![\p{L}\p{N}\p{M}_])"#
-  static let end = #"(?![\p{L}\p{N}\p{M}_])"#
-
-  /// Ten digits, or 3-3-4 with the same separator twice; not part of a longer run of digit groups.
-  static let nhs = compile(
-    start + #"(?<![0-9][ \-.])([0-9]{3})((?:[ \x{00A0}]{1,3}|[\-.\x{2013}])?)([0-9]{3})\2([0-9]{4})"# + end
-      + #"(?![ \-.][0-9])"#)
-  /// Seven digits and one or two letters.
-  static let ppsn = compile(start + #"[0-9]{7}[A-W]{1,2}"# + end)
-
-  /// `04/07/1985`, `4-7-85`, `04.07.1985`: day and month in either order.
-  static let numericDMY = compile(
-    start + #"(?<![0-9][/.\-])([0-9]{1,2})([/.\-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})"# + end + #"(?![/.\-][0-9])"#)
-  /// `1985-07-04`, `1985/7/4`.
-  static let numericYMD = compile(
-    start + #"(?<![0-9][/.\-])([0-9]{4})([/.\-])([0-9]{1,2})\2([0-9]{1,2})"# + end + #"(?![/.\-][0-9])"#)
-
-  static let monthName =
-    #"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"#
-  /// `4 July 1985`, `4th of July, 1985`, `4 Jul '85`.
-  static let textDMY = compile(
-    start + #"([0-9]{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+"# + monthName + #"\.?,?\s+((?:[0-9]{4}|['\x{2019}]?[0-9]{2}))"#
-      + end)
-  /// `July 4, 1985`, `Jul 4th 1985`.
-  static let textMDY = compile(
-    start + monthName + #"\.?\s+([0-9]{1,2})(?:st|nd|rd|th)?,?\s+((?:[0-9]{4}|['\x{2019}]?[0-9]{2}))"# + end)
-
-  /// "DOB", "D.O.B.", "date of birth", "birth date", "born", "born on", "birthday".
-  static let birthKeyword = compile(
-    start + #"(?:d\.?\s?o\.?\s?b|date\s+of\s+birth|birth\s*-?\s*date|born(?:\s+on)?|birthday)"# + end)
-  /// What may stand between such a word and the date after it.
-  static let leadingGap = compile(#"^(?:[\s:=\-\x{2013}\x{2014}.,;(\[]|is|was|on|of)*$"#)
-  /// What may stand between a date and such a word after it.
-  static let trailingGap = compile(#"^[\s(\[\-\x{2013},]*$"#)
 }

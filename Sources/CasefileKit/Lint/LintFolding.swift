@@ -136,6 +136,16 @@ struct FoldedText: Sendable {
     endOverride()
   }
 
+  /// The last `count` units, with where they came from.
+  func suffix(_ count: Int) -> FoldedText {
+    var tail = FoldedText()
+    tail.units = Array(units.suffix(count))
+    tail.starts = Array(starts.suffix(count))
+    tail.ends = Array(ends.suffix(count))
+    tail.flags = Array(flags.suffix(count))
+    return tail
+  }
+
   /// The units of a phrase, separators dropped: what a phrase rule looks for.
   static func units(of phrase: String) -> [UInt32] {
     FoldedText(phrase).units

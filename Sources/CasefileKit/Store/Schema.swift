@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The store's tables, created by forward-only migrations.
@@ -230,6 +231,14 @@ enum Schema {
       // The doctor's own accounts, as a JSON array of {platform, name}: imports mark their
       // messages as sent, and exports keep them out of platform and police packages.
       try db.execute(sql: "ALTER TABLE profile ADD COLUMN accounts TEXT")
+    }
+    migrator.registerMigration("v7-lint-id-key") { db in
+      // A random secret of this store that keys the lint's finding ids, so that an id in a
+      // package cannot be matched against guessed references. It never leaves the store.
+      try db.execute(sql: "CREATE TABLE store_secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL)")
+      var generator = SystemRandomNumberGenerator()
+      let key = Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
+      try db.execute(sql: "INSERT INTO store_secrets (name, value) VALUES ('lint-id', ?)", arguments: [key])
     }
     return migrator
   }

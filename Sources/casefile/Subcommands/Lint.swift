@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import CasefileKit
 
 struct Lint: ParsableCommand {
@@ -39,17 +40,38 @@ struct Lint: ParsableCommand {
     if !report.unusedAllowances.isEmpty {
       throw CasefileError(.usage, "--allow takes the id of a finding of this export; \(report.unusedAllowances.count) given match none")
     }
-    if !report.blocking.isEmpty {
-      throw CasefileError(.lintFindings, "\(report.blocking.count) finding(s) would stop the export")
+    let blocking = report.findings.count { !$0.allowed }
+    if blocking > 0 {
+      throw CasefileError(.lintFindings, "\(blocking) finding(s) would stop the export")
     }
   }
 
   private func printReport(_ report: ExportLintReport) {
-    print("\(report.caseRef), \(report.profile) bundle: \(report.textsChecked) text(s) checked, \(report.findings.count) finding(s), \(report.blocking.count) blocking")
+    let blocking = report.findings.count { !$0.allowed }
+    // Written in blocks: a long message can have a million findings, and a print per line
+    // would take longer than the lint.
+    var block: [UInt8] = []
+    block.reserveCapacity(1 << 17)
+    func put(_ part: String) { block.append(contentsOf: part.utf8) }
+    put("\(report.caseRef), \(report.profile) bundle: \(report.textsChecked) text(s) checked, \(report.findings.count) finding(s), \(blocking) blocking\n")
     for finding in report.findings {
-      print("  \(finding.allowed ? "allowed " : "")\(finding.id)  \(finding.source)  \(finding.rule)")
-      print("      \(finding.explanation) (\(finding.preview))")
+      put(finding.allowed ? "  allowed " : "  ")
+      put(finding.id)
+      put("  ")
+      put(finding.source)
+      put("  ")
+      put(finding.rule)
+      put("\n      ")
+      put(finding.explanation)
+      put(" (")
+      put(finding.preview)
+      put(")\n")
+      if block.count >= 1 << 16 {
+        FileHandle.standardOutput.write(Data(block))
+        block.removeAll(keepingCapacity: true)
+      }
     }
+    FileHandle.standardOutput.write(Data(block))
     if report.profile == ExportProfile.indemnifier.rawValue {
       print("(An indemnifier bundle is not linted on export: it is the case file for your own adviser.)")
     }

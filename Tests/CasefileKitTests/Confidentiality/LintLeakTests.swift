@@ -200,3 +200,27 @@ import Testing
     #expect(!bytes.places(of: findings.first { $0.rule == "phrase:my-patient" }!.id).isEmpty)
   }
 }
+
+/// Identifiers written with digits that only look like ASCII ones: fullwidth, mathematical,
+/// other scripts', or split by invisible characters. Each must stop the export like the plain one.
+@Suite struct LintDisguisedDigitLeakTests {
+  static let disguised: [String] = [
+    "NHS \u{FF19}\u{FF14}\u{FF13} \u{FF14}\u{FF17}\u{FF16} \u{FF15}\u{FF19}\u{FF11}\u{FF19}",  // fullwidth 943 476 5919
+    "NHS \u{1D7FF}\u{1D7FA}\u{1D7F9} \u{1D7FA}\u{1D7FD}\u{1D7FC} \u{1D7FB}\u{1D7FF}\u{1D7F7}\u{1D7FF}",  // math monospace
+    "NHS 943\u{200B}476\u{200B}5919",  // zero-width spaces between the groups
+    "NHS 9\u{200B}4\u{200C}3\u{200D}4\u{2060}7\u{FEFF}6\u{00AD}5919",  // an invisible character between digits
+    "NHS \u{0669}\u{0664}\u{0663}\u{0664}\u{0667}\u{0666}\u{0665}\u{0669}\u{0661}\u{0669}",  // Arabic-Indic digits
+    "PPS \u{FF11}\u{FF12}\u{FF13}\u{FF14}\u{FF15}\u{FF16}\u{FF17}\u{FF34}\u{FF37}",  // fullwidth 1234567TW
+    "PPS 1234\u{200B}567TW",
+    "DOB \u{FF11}\u{FF12}\u{FF0F}\u{FF10}\u{FF13}\u{FF0F}\u{FF11}\u{FF19}\u{FF19}\u{FF10}",  // fullwidth 12/03/1990
+    "DOB 1\u{200B}2/0\u{200B}3/19\u{200B}90",
+    "born on \u{1D7CF}\u{1D7D0} March \u{1D7CF}\u{1D7D7}\u{1D7D7}\u{1D7CE}",  // math bold 12 March 1990
+    "on 12\u{2060}/03/1\u{200D}990 she came",  // a bare full date, split
+    "\u{FF24}\u{FF2F}\u{FF22}: 12/03/1990",  // the keyword in fullwidth letters
+  ]
+
+  @Test(arguments: disguised, LintLeakTests.profiles)
+  func anIdentifierWithDisguisedDigitsStopsTheExport(_ text: String, _ profile: ExportProfile) throws {
+    try LintLeakTests().expectStopped(LintLeakTests.Plant(texts: ["Here it is: \(text) ok"]), profile, sourceLike: "E-1/text")
+  }
+}

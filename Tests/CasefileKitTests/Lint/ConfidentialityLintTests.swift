@@ -442,3 +442,30 @@ import Testing
     }
   }
 }
+
+extension ConfidentialityLintTests {
+  /// The identifier rules read folded digits, and their findings point at the original
+  /// characters, however they were written.
+  @Test(arguments: [
+    ("NHS \u{FF19}\u{FF14}\u{FF13} \u{FF14}\u{FF17}\u{FF16} \u{FF15}\u{FF19}\u{FF11}\u{FF19} ok", "nhs-number",
+     "\u{FF19}\u{FF14}\u{FF13} \u{FF14}\u{FF17}\u{FF16} \u{FF15}\u{FF19}\u{FF11}\u{FF19}", "943 *** ****"),
+    ("NHS 943\u{200B}476\u{200B}5919 ok", "nhs-number", "943\u{200B}476\u{200B}5919", "943 *** ****"),
+    ("PPS \u{FF11}234567tw ok", "ppsn", "\u{FF11}234567tw", "*******TW"),
+    ("DOB \u{FF11}\u{FF12}\u{FF0F}03/1990 ok", "date-of-birth", "DOB \u{FF11}\u{FF12}\u{FF0F}03/1990", "DOB **\u{FF0F}**/****"),
+    ("on 1\u{200B}2/03/19\u{2060}90 ok", "full-date", "1\u{200B}2/03/19\u{2060}90", "**/**/****"),
+    ("Born: July \u{1D7D2}, 1985 ok", "date-of-birth", "Born: July \u{1D7D2}, 1985", "Born: July *, ****"),
+  ])
+  func disguisedDigitsAreRead(_ text: String, _ rule: String, _ match: String, _ preview: String) throws {
+    let found = try findings(text)
+    #expect(found.map(\.ruleID) == [rule])
+    #expect(found.first.map { matched($0, in: text) } == match)
+    #expect(found.first?.preview == preview)
+  }
+
+  @Test func digitsOfOtherKindsStillKeepToWordEdges() throws {
+    #expect(try ruleIDs("x\u{FF19}434765919").isEmpty)
+    #expect(try ruleIDs("9434765919\u{FF11}").isEmpty)
+    #expect(try ruleIDs("1\u{200B}2/03/1990\u{200B}5").isEmpty)
+    #expect(try ruleIDs("sent 2026-11-20T21:15:00Z").isEmpty)
+  }
+}
