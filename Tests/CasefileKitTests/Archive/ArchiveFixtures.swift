@@ -237,3 +237,16 @@ func seconds(_ body: () -> Void) -> Double {
   body()
   return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
+
+/// Every entry of an archive (a package, say) with its whole bytes, in the archive's order.
+func archiveEntries(_ url: URL) throws -> [(path: String, data: Data)] {
+  var entries: [(path: String, data: Data)] = []
+  try ExportSource(url: url).walk { entry, stream in
+    var stream = stream
+    var data = Data()
+    while let chunk = try stream.read(max: 1 << 20) { data.append(chunk) }
+    entries.append((entry.path, data))
+    return .next
+  }
+  return entries
+}

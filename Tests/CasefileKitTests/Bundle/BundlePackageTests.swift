@@ -12,14 +12,10 @@ import Testing
   /// The package unpacked into a folder of its own (with libarchive: unzip may not be installed).
   func unzip(_ url: URL, in folder: TempFolder) throws -> URL {
     let out = folder.url("unzipped-\(UUID().uuidString)")
-    try ExportSource(url: url).walk { entry, stream in
-      var stream = stream
-      var data = Data()
-      while let chunk = try stream.read(max: 1 << 20) { data.append(chunk) }
-      let file = out.appendingPathComponent(entry.path)
+    for (path, data) in try archiveEntries(url) {
+      let file = out.appendingPathComponent(path)
       try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
       try data.write(to: file)
-      return .next
     }
     return out
   }

@@ -142,14 +142,7 @@ import Testing
     let folder = try TempFolder()
     let url = folder.url("genuine.zip")
     _ = try c.t.store.exportBundle(c.request(profile), to: url)
-    var files: Files = []
-    try ExportSource(url: url).walk { entry, stream in
-      var stream = stream
-      var data = Data()
-      while let chunk = try stream.read(max: 1 << 20) { data.append(chunk) }
-      files.append((entry.path, data))
-      return .next
-    }
+    let files: Files = try archiveEntries(url)
     let text = String(decoding: try #require(files.first { $0.path == BundlePackage.verifyText }).data, as: UTF8.self)
     return Genuine(c: c, folder: folder, url: url, files: files, block: try extractBlock(text))
   }

@@ -145,16 +145,8 @@ final class ImageCase {
 
   /// The packaged attachments' bytes, by package path.
   static func attachments(in package: URL) throws -> [String: Data] {
-    var found: [String: Data] = [:]
-    try ExportSource(url: package).walk { entry, stream in
-      var stream = stream
-      guard entry.path.hasPrefix("attachments/") else { return .next }
-      var data = Data()
-      while let chunk = try stream.read(max: 1 << 20) { data.append(chunk) }
-      found[entry.path] = data
-      return .next
-    }
-    return found
+    Dictionary(
+      try archiveEntries(package).filter { $0.path.hasPrefix("attachments/") }, uniquingKeysWith: { first, _ in first })
   }
 }
 

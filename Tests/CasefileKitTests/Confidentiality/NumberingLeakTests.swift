@@ -115,15 +115,7 @@ struct NumberingCase {
 
 /// Every entry of a package, by path.
 func packageEntries(_ url: URL) throws -> [String: Data] {
-  var entries: [String: Data] = [:]
-  try ExportSource(url: url).walk { entry, stream in
-    var stream = stream
-    var data = Data()
-    while let chunk = try stream.read(max: 1 << 20) { data.append(chunk) }
-    entries[entry.path] = data
-    return .next
-  }
-  return entries
+  Dictionary(try archiveEntries(url), uniquingKeysWith: { first, _ in first })
 }
 
 /// The references a package writes, read from its bundle.xml as a parser sees it.

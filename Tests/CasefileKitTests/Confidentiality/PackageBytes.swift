@@ -15,23 +15,19 @@ struct PackageBytes {
   init(_ url: URL) throws {
     self.url = url
     views.append(("the zip file", try Data(contentsOf: url)))
-    try ExportSource(url: url).walk { entry, stream in
-      var stream = stream
-      var data = Data()
-      while let chunk = try stream.read(max: 1 << 20) { data.append(chunk) }
-      views.append(("the name of entry \(entry.path)", Data(entry.path.utf8)))
-      views.append((entry.path, data))
+    for (path, data) in try archiveEntries(url) {
+      views.append(("the name of entry \(path)", Data(path.utf8)))
+      views.append((path, data))
       let text = String(decoding: data, as: UTF8.self)
       for (index, decoded) in Self.base64Runs(text).enumerated() {
-        views.append(("\(entry.path), base64 run \(index + 1) decoded", decoded))
+        views.append(("\(path), base64 run \(index + 1) decoded", decoded))
       }
-      views.append(("\(entry.path), character references decoded", Data(Self.decodingCharacterReferences(text).utf8)))
-      if entry.path == BundlePackage.bundle {
-        let tree = try XMLTree.parseXML(data, location: .init(file: entry.path))
+      views.append(("\(path), character references decoded", Data(Self.decodingCharacterReferences(text).utf8)))
+      if path == BundlePackage.bundle {
+        let tree = try XMLTree.parseXML(data, location: .init(file: path))
         let values = try tree.nodes("//text() | //@*").map(\.text)
         views.append(("bundle.xml's text and attribute values", Data(values.joined(separator: "\n").utf8)))
       }
-      return .next
     }
   }
 

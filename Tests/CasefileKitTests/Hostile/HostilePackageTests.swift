@@ -86,15 +86,7 @@ import Testing
   func goodPackage(_ c: BundleCase, in folder: TempFolder) throws -> [(path: String, data: Data)] {
     let url = folder.url("good.zip")
     _ = try c.t.store.exportBundle(ExportRequest(caseRef: c.ref, profile: .indemnifier), to: url)
-    var files: [(path: String, data: Data)] = []
-    try ExportSource(url: url).walk { entry, stream in
-      var stream = stream
-      var data = Data()
-      while let chunk = try stream.read(max: 1 << 20) { data.append(chunk) }
-      files.append((entry.path, data))
-      return .next
-    }
-    return files
+    return try archiveEntries(url)
   }
 
   @Test(arguments: cases)
