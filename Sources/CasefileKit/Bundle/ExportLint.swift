@@ -138,12 +138,16 @@ extension CaseStore {
     let isAllowed = all.map { !allowed.isEmpty && allowed.contains(ConfidentialityLint.allowKey($0.id)) }
     var findings: [LintFinding] = []
     var findingAllowed: [Bool] = []
-    var unlisted: [String: Int] = [:]
+    var unlistedByNumber: [(name: String, count: Int)] = []
     var listedBlocking = 0
     for (index, finding) in all.enumerated() {
       if !isAllowed[index] {
         if let listing, listedBlocking >= listing {
-          unlisted[finding.ruleID, default: 0] += 1
+          // Counted by rule number, not by name: a million string hashes would show.
+          let number = finding.ruleNumber
+          if number >= unlistedByNumber.count { unlistedByNumber += Array(repeating: (finding.ruleID, 0), count: number + 1 - unlistedByNumber.count) }
+          if unlistedByNumber[number].count == 0 { unlistedByNumber[number].name = finding.ruleID }
+          unlistedByNumber[number].count += 1
           continue
         }
         listedBlocking += 1
@@ -151,6 +155,8 @@ extension CaseStore {
       findings.append(finding)
       findingAllowed.append(isAllowed[index])
     }
+    var unlisted: [String: Int] = [:]
+    for rule in unlistedByNumber where rule.count > 0 { unlisted[rule.name, default: 0] += rule.count }
     // One text's findings come together: its source is spelled once, not once per finding.
     var lastSource: (LintSource, String)? = nil
     func spelled(_ source: LintSource) -> String {
