@@ -14,6 +14,7 @@ import Testing
       "log", "--case", ref, "--platform", "google-reviews", "--kind", "review", "--author", "Angry Reviewer",
       "--at", "2026-11-20 10:00", "--text", String(repeating: "word 12/03/2001 ", count: dates),
     ])
+    _ = try cli.json(["keys", "init", "--json"])
     return (cli, ref)
   }
 
