@@ -21,6 +21,12 @@ public struct ExportLintReport: Sendable, Codable, Equatable {
   public var findings: [Finding]
   /// `--allow` ids that matched no finding (a typo, or a text that changed).
   public var unusedAllowances: [String]
+  /// Every finding, listed or not.
+  public var findingCount: Int
+  /// Every finding not allowed, listed or not.
+  public var blockingCount: Int
+  /// Per rule, the findings not in ``findings`` when the list was cut.
+  public var unlistedByRule: [String: Int]
 
   /// The findings that stop an export.
   public var blocking: [Finding] { findings.filter { !$0.allowed } }
@@ -113,17 +119,44 @@ extension CaseStore {
   }
 
   /// Lints what a bundle for `request` would carry, after its redactions, without exporting.
-  public func lint(_ request: ExportRequest) throws -> ExportLintReport {
+  /// With `listing`, only the first `listing` blocking findings and every allowed one are listed,
+  /// the rest counted per rule.
+  public func lint(_ request: ExportRequest, listing: Int? = nil) throws -> ExportLintReport {
     let selection = try request.profile.select(try bundleContent(caseRef: request.caseRef), request: request)
-    return try lint(selection)
+    return try lint(selection, listing: listing)
   }
 
-  /// Lints a selection against the built-in rules and the user's phrases.
-  public func lint(_ selection: BundleSelection) throws -> ExportLintReport {
+  /// Lints a selection against the built-in rules and the user's phrases; `listing` as for
+  /// ``lint(_:listing:)-(ExportRequest,_)``.
+  public func lint(_ selection: BundleSelection, listing: Int? = nil) throws -> ExportLintReport {
     let linter = try confidentialityLint()
     let texts = selection.outgoingTexts
-    let findings = try linter.lint(texts)
+    let all = try linter.lint(texts)
     let allowed = Set(selection.request.allowedFindings.map(ConfidentialityLint.allowKey))
+    // Ids and previews are made only for the findings listed: a long message has a million
+    // findings. Every id is still compared with the allowances, so any finding can be allowed.
+    let isAllowed = all.map { !allowed.isEmpty && allowed.contains(ConfidentialityLint.allowKey($0.id)) }
+    var findings: [LintFinding] = []
+    var findingAllowed: [Bool] = []
+    var unlistedByNumber: [(name: String, count: Int)] = []
+    var listedBlocking = 0
+    for (index, finding) in all.enumerated() {
+      if !isAllowed[index] {
+        if let listing, listedBlocking >= listing {
+          // Counted by rule number, not by name: a million string hashes would show.
+          let number = finding.ruleNumber
+          if number >= unlistedByNumber.count { unlistedByNumber += Array(repeating: (finding.ruleID, 0), count: number + 1 - unlistedByNumber.count) }
+          if unlistedByNumber[number].count == 0 { unlistedByNumber[number].name = finding.ruleID }
+          unlistedByNumber[number].count += 1
+          continue
+        }
+        listedBlocking += 1
+      }
+      findings.append(finding)
+      findingAllowed.append(isAllowed[index])
+    }
+    var unlisted: [String: Int] = [:]
+    for rule in unlistedByNumber where rule.count > 0 { unlisted[rule.name, default: 0] += rule.count }
     // One text's findings come together: its source is spelled once, not once per finding.
     var lastSource: (LintSource, String)? = nil
     func spelled(_ source: LintSource) -> String {
@@ -134,13 +167,13 @@ extension CaseStore {
     }
     return ExportLintReport(
       caseRef: selection.caseRecord.ref, profile: selection.request.profile.rawValue, textsChecked: texts.count,
-      findings: findings.map {
+      findings: zip(findings, findingAllowed).map { finding, allowed in
         .init(
-          id: $0.id, rule: $0.ruleID, source: ($0.continuesFrom.map { "\($0) + " } ?? "") + spelled($0.source),
-          explanation: $0.explanation, preview: $0.preview,
-          allowed: !allowed.isEmpty && allowed.contains(ConfidentialityLint.allowKey($0.id)))
+          id: finding.id, rule: finding.ruleID, source: (finding.continuesFrom.map { "\($0) + " } ?? "") + spelled(finding.source),
+          explanation: finding.explanation, preview: finding.preview, allowed: allowed)
       },
-      unusedAllowances: ConfidentialityLint.unusedAllowances(Set(selection.request.allowedFindings), in: findings))
+      unusedAllowances: ConfidentialityLint.unusedAllowances(Set(selection.request.allowedFindings), in: all),
+      findingCount: all.count, blockingCount: isAllowed.count { !$0 }, unlistedByRule: unlisted)
   }
 
   /// The export's gate: for a linted profile, any finding not allowed stops the export with an
@@ -154,20 +187,21 @@ extension CaseStore {
       }
       return LintGateResult(warnings: [], allowedIDs: [])
     }
-    let report = try lint(selection)
+    let report = try lint(selection, listing: 20)
     guard report.unusedAllowances.isEmpty else {
       throw CasefileError(
         .usage,
         "--allow takes the id of a finding of this export, as 'casefile lint' lists it (such as L3-0a1b2c3d4e); \(report.unusedAllowances.count) given match none")
     }
     let blocking = report.blocking
-    guard blocking.isEmpty else {
+    let blockingCount = report.blockingCount
+    guard blockingCount == 0 else {
       let lines = blocking.prefix(20).map { "  \($0.id) in \($0.source): \($0.explanation) (\($0.preview))" }.joined(separator: "\n")
       throw CasefileError(
         .lintFindings,
         """
-        the \(selection.request.profile.rawValue) bundle would carry \(blocking.count) text(s) that may reveal a patient relationship or identify someone:
-        \(lines)\(blocking.count > 20 ? "\n  … and \(blocking.count - 20) more ('casefile lint' lists them all)" : "")
+        the \(selection.request.profile.rawValue) bundle would carry \(blockingCount) text(s) that may reveal a patient relationship or identify someone:
+        \(lines)\(blockingCount > 20 ? "\n  … and \(blockingCount - 20) more ('casefile lint' lists them all)" : "")
         Redact them with --redact REGEX, leave an item out with --exclude-item, or allow a finding you have checked with --allow ID.
         """)
     }

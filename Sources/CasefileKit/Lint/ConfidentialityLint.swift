@@ -10,7 +10,14 @@ public struct LintFinding: Hashable, Sendable, Identifiable {
   /// keyed with a secret of the store. It never spells the phrase or the text, and without the key it cannot be matched
   /// against guessed references, so it can go into a package; any change that moves or removes a
   /// match changes it, and blocks again.
-  public let id: String
+  ///
+  /// Made when asked: a long message has a million findings, of which a few are shown.
+  public var id: String {
+    switch made {
+    case .given(let id, _): return id
+    case .deferred(let text, _, _): return "L" + String(ruleNumber) + "-" + text.shortMAC(ruleID: ruleID, at: utf8Range.lowerBound)
+    }
+  }
   /// `phrase:my-patient`, `nhs-number`, `custom:<slug>`, ….
   public let ruleID: String
   /// The rule's number in ``ConfidentialityLint/rules``, from 1.
@@ -26,14 +33,31 @@ public struct LintFinding: Hashable, Sendable, Identifiable {
   /// disguised.
   public let utf8Range: Range<Int>
   /// The match alone, its whitespace shown as single spaces and its digits as `*` (an NHS
-  /// number keeps its first three: `943 *** ****`), cut at 60 characters.
-  public let preview: String
+  /// number keeps its first three: `943 *** ****`), cut at 60 characters. Made when asked.
+  public var preview: String {
+    switch made {
+    case .given(_, let preview): return preview
+    case .deferred(let text, let preview, let upperCased):
+      if let preview { return preview }
+      let match = String(decoding: text.utf8[utf8Range], as: UTF8.self)
+      let shown = ConfidentialityLint.preview(Substring(match))
+      return upperCased ? shown.uppercased() : shown
+    }
+  }
+
+  /// The id and preview, given or to be made from the text.
+  private let made: Made
+
+  private enum Made: Sendable {
+    case given(id: String, preview: String)
+    case deferred(LintedText, preview: String?, upperCased: Bool)
+  }
 
   public init(
     id: String, ruleID: String, ruleNumber: Int = 0, source: LintSource, continuesFrom: LintSource? = nil,
     explanation: String, range: Range<Int>, utf8Range: Range<Int>? = nil, preview: String
   ) {
-    self.id = id
+    self.made = .given(id: id, preview: preview)
     self.ruleID = ruleID
     self.ruleNumber = ruleNumber
     self.source = source
@@ -41,7 +65,53 @@ public struct LintFinding: Hashable, Sendable, Identifiable {
     self.explanation = explanation
     self.range = range
     self.utf8Range = utf8Range ?? range
-    self.preview = preview
+  }
+
+  /// A finding of one text whose id and preview are made from `text` when asked.
+  init(
+    text: LintedText, ruleID: String, ruleNumber: Int, source: LintSource, explanation: String, range: Range<Int>,
+    utf8Range: Range<Int>, preview: String?, upperCased: Bool
+  ) {
+    self.made = .deferred(text, preview: preview, upperCased: upperCased)
+    self.ruleID = ruleID
+    self.ruleNumber = ruleNumber
+    self.source = source
+    self.continuesFrom = nil
+    self.explanation = explanation
+    self.range = range
+    self.utf8Range = utf8Range
+  }
+
+  public static func == (a: LintFinding, b: LintFinding) -> Bool {
+    a.ruleID == b.ruleID && a.ruleNumber == b.ruleNumber && a.source == b.source && a.continuesFrom == b.continuesFrom
+      && a.explanation == b.explanation && a.range == b.range && a.utf8Range == b.utf8Range && a.id == b.id
+      && a.preview == b.preview
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(ruleID)
+    hasher.combine(source)
+    hasher.combine(continuesFrom)
+    hasher.combine(utf8Range)
+  }
+}
+
+/// One linted text, shared by its findings: what their ids and previews are made from.
+final class LintedText: Sendable {
+  let utf8: [UInt8]
+  /// `source.description`, spelled once per text.
+  let sourceKey: String
+  let idHash: SipHash24
+
+  init(utf8: [UInt8], sourceKey: String, idHash: SipHash24) {
+    self.utf8 = utf8
+    self.sourceKey = sourceKey
+    self.idHash = idHash
+  }
+
+  /// Ten hex digits of the keyed hash of the rule, the source and the position.
+  func shortMAC(ruleID: String, at offset: Int) -> String {
+    ConfidentialityLint.shortMAC(ruleID + "\u{1F}" + sourceKey + "\u{1F}" + String(offset), hash: idHash)
   }
 }
 
@@ -247,16 +317,18 @@ public struct ConfidentialityLint: Sendable {
     // In ASCII without a CR LF pair, every byte is one character.
     let oneBytePerCharacter = !utf8.contains { $0 >= 0x80 || $0 == 0x0D }
     let characters = oneBytePerCharacter ? [:] : Self.characterOffsets(of: kept.flatMap { [$0.start, $0.end] }, in: text)
-    let sourceKey = source.description
+    let linted = LintedText(utf8: utf8, sourceKey: source.description, idHash: idHash)
     return kept.map { hit in
-      let match = String(decoding: utf8[hit.start..<hit.end], as: UTF8.self)
-      return finding(
-        rule: rules[hit.rule], source: source, sourceKey: sourceKey, continuesFrom: nil, utf8Range: hit.start..<hit.end,
-        range: (characters[hit.start] ?? hit.start)..<(characters[hit.end] ?? hit.end),
-        preview: hit.preview ?? (hit.upperCased ? Self.preview(Substring(match)).uppercased() : Self.preview(Substring(match))),
-        nearMiss: hit.nearMiss)
+      let rule = rules[hit.rule]
+      return LintFinding(
+        text: linted, ruleID: rule.id, ruleNumber: ruleNumbers[rule.id] ?? 0, source: source,
+        explanation: hit.nearMiss ? rule.explanation + Self.nearMissNote : rule.explanation,
+        range: (characters[hit.start] ?? hit.start)..<(characters[hit.end] ?? hit.end), utf8Range: hit.start..<hit.end,
+        preview: hit.preview, upperCased: hit.upperCased)
     }
   }
+
+  static let nearMissNote = " (Written with one letter changed.)"
 
   /// `sourceKey` is `source.description`, made once per text.
   private func finding(
@@ -269,13 +341,15 @@ public struct ConfidentialityLint: Sendable {
     return LintFinding(
       id: "L" + String(number) + "-" + shortMAC(key), ruleID: rule.id, ruleNumber: number, source: source,
       continuesFrom: continuesFrom,
-      explanation: nearMiss ? rule.explanation + " (Written with one letter changed.)" : rule.explanation,
+      explanation: nearMiss ? rule.explanation + Self.nearMissNote : rule.explanation,
       range: range, utf8Range: utf8Range, preview: preview)
   }
 
   /// Ten hex digits of the keyed hash of `key`: enough to tell findings apart, and nothing to
   /// anyone without the store's secret.
-  func shortMAC(_ key: String) -> String {
+  func shortMAC(_ key: String) -> String { Self.shortMAC(key, hash: idHash) }
+
+  static func shortMAC(_ key: String, hash idHash: SipHash24) -> String {
     var key = key
     let tag = key.withUTF8 { idHash.hash(UnsafeRawBufferPointer($0)) } >> 24
     let digits: StaticString = "0123456789abcdef"
@@ -395,6 +469,24 @@ public struct ConfidentialityLint: Sendable {
     return short[i...] == long[(i + 1)...]
   }
 
+  /// A word of 5 to 16 ASCII units packed into two integers, 7 bits a unit: a cheap key for the
+  /// near-miss verdicts.
+  private struct PackedWord: Hashable {
+    var low: UInt64 = 0
+    var high: UInt64 = 0
+    var length: Int = 0
+
+    init(_ units: ArraySlice<UInt32>) {
+      length = units.count
+      for (k, unit) in units.enumerated() {
+        if k < 9 { low |= UInt64(unit & 0x7F) << (7 * UInt64(k)) } else { high |= UInt64(unit & 0x7F) << (7 * UInt64(k - 9)) }
+      }
+    }
+  }
+
+  /// The most distinct words whose verdict is remembered; past it the memory starts again.
+  static let nearMissCacheLimit = 4096
+
   /// The words of a text one edit away from a word of a built-in phrase, each read as that word:
   /// the phrases that then match around it are findings.
   private func nearMisses(in folded: FoldedText) -> [Hit] {
@@ -402,6 +494,10 @@ public struct ConfidentialityLint: Sendable {
     var hits: [Hit] = []
     var start = 0
     let count = folded.count
+    // A text has few distinct words: the one-edit check runs once for each, not for every word.
+    var verdicts: [PackedWord: [Int]] = [:]
+    var windowUnits: [UInt32] = []
+    var windowFlags: [UInt8] = []
     while start < count {
       var end = start + 1
       while end < count && folded.flags[end] & FoldedText.separatorBefore == 0 { end += 1 }
@@ -410,39 +506,72 @@ public struct ConfidentialityLint: Sendable {
       guard length >= 5, length <= 16 else { continue }
       let token = folded.units[start..<end]
       guard token.allSatisfy({ $0 < 128 }) else { continue }
-      let letters = FuzzyWord.letters(token)
-      for word in fuzzyWords where abs(word.units.count - length) <= 1 {
-        guard (word.letters ^ letters).nonzeroBitCount <= 2, Self.isOneEdit(token, word.units) else { continue }
-        var spelled = ""
-        for unit in token { spelled.unicodeScalars.append(Unicode.Scalar(unit) ?? "?") }
-        guard !Self.ordinaryNeighbours.contains(spelled) else { continue }
-        hits += corrected(folded, tokenStart: start, tokenEnd: end, as: word.units)
+      let key = PackedWord(token)
+      let matching: [Int]
+      if let known = verdicts[key] {
+        matching = known
+      } else {
+        matching = nearWords(token)
+        if verdicts.count >= Self.nearMissCacheLimit { verdicts.removeAll(keepingCapacity: true) }
+        verdicts[key] = matching
+      }
+      for index in matching {
+        hits += corrected(
+          folded, tokenStart: start, tokenEnd: end, as: fuzzyWords[index].units, units: &windowUnits, flags: &windowFlags)
       }
     }
     return hits
   }
 
-  /// The phrase matches around one word once it is read as `word`.
-  private func corrected(_ folded: FoldedText, tokenStart: Int, tokenEnd: Int, as word: [UInt32]) -> [Hit] {
+  /// The indices of the built-in phrases' words that `token` is one edit from, unless it is an
+  /// ordinary word in its own right.
+  private func nearWords(_ token: ArraySlice<UInt32>) -> [Int] {
+    let letters = FuzzyWord.letters(token)
+    var matching: [Int] = []
+    for (index, word) in fuzzyWords.enumerated() where abs(word.units.count - token.count) <= 1 {
+      guard (word.letters ^ letters).nonzeroBitCount <= 2, Self.isOneEdit(token, word.units) else { continue }
+      var spelled = ""
+      for unit in token { spelled.unicodeScalars.append(Unicode.Scalar(unit) ?? "?") }
+      guard !Self.ordinaryNeighbours.contains(spelled) else { continue }
+      matching.append(index)
+    }
+    return matching
+  }
+
+  /// The phrase matches around one word once it is read as `word`. The window is built in
+  /// `units` and `flags`, reused from one word to the next; its offsets are mapped back to the
+  /// text's without copying them.
+  private func corrected(
+    _ folded: FoldedText, tokenStart: Int, tokenEnd: Int, as word: [UInt32], units: inout [UInt32], flags: inout [UInt8]
+  ) -> [Hit] {
     let from = max(0, tokenStart - longestPhrase)
     let to = min(folded.count, tokenEnd + longestPhrase)
-    let tokenFrom = folded.starts[tokenStart]
-    let tokenTo = folded.ends[tokenEnd - 1]
-    var window = FoldedText()
-    window.units = Array(folded.units[from..<tokenStart]) + word + folded.units[tokenEnd..<to]
-    window.starts = Array(folded.starts[from..<tokenStart]) + Array(repeating: tokenFrom, count: word.count) + folded.starts[tokenEnd..<to]
-    window.ends = Array(folded.ends[from..<tokenStart]) + Array(repeating: tokenTo, count: word.count) + folded.ends[tokenEnd..<to]
-    var flags = Array(repeating: UInt8(0), count: word.count)
-    flags[0] = folded.flags[tokenStart]
-    window.flags = Array(folded.flags[from..<tokenStart]) + flags + folded.flags[tokenEnd..<to]
+    units.removeAll(keepingCapacity: true)
+    flags.removeAll(keepingCapacity: true)
+    units.append(contentsOf: folded.units[from..<tokenStart])
+    units.append(contentsOf: word)
+    units.append(contentsOf: folded.units[tokenEnd..<to])
+    flags.append(contentsOf: folded.flags[from..<tokenStart])
+    flags.append(folded.flags[tokenStart])
+    flags.append(contentsOf: repeatElement(0, count: word.count - 1))
+    flags.append(contentsOf: folded.flags[tokenEnd..<to])
     let wordStart = tokenStart - from
     let wordEnd = wordStart + word.count
-    return automaton.matches(in: window).compactMap { match in
+    let matches = units.withUnsafeBufferPointer { units in
+      flags.withUnsafeBufferPointer { flags in automaton.matches(units: units, flags: flags) }
+    }
+    // A window position before the word is the text's `from + k`; inside it, the word's own
+    // characters; after it, the text's again, shifted by the change in length.
+    func startByte(_ k: Int) -> Int {
+      k < wordStart ? Int(folded.starts[from + k]) : k < wordEnd ? Int(folded.starts[tokenStart]) : Int(folded.starts[tokenEnd + k - wordEnd])
+    }
+    func endByte(_ k: Int) -> Int {
+      k < wordStart ? Int(folded.ends[from + k]) : k < wordEnd ? Int(folded.ends[tokenEnd - 1]) : Int(folded.ends[tokenEnd + k - wordEnd])
+    }
+    return matches.compactMap { match in
       let pattern = automaton.patterns[match.pattern]
       guard match.start < wordEnd, match.end > wordStart, rules[pattern.rule].kind == .phrase else { return nil }
-      return Hit(
-        rule: pattern.rule, start: Int(window.starts[match.start]), end: Int(window.ends[match.end - 1]),
-        nearMiss: true)
+      return Hit(rule: pattern.rule, start: startByte(match.start), end: endByte(match.end - 1), nearMiss: true)
     }
   }
 

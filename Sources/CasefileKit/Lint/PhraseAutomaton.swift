@@ -112,38 +112,44 @@ struct PhraseAutomaton: Sendable {
   /// Every match in `text`, at word edges as each pattern needs; with `glued`, long patterns
   /// match inside a word too (handles, ids, links and file names glue words together).
   func matches(in text: FoldedText, glued: Bool = false) -> [Match] {
-    var found: [Match] = []
-    let count = text.count
-    guard count > 0 else { return found }
     text.units.withUnsafeBufferPointer { units in
       text.flags.withUnsafeBufferPointer { flags in
-        delta.withUnsafeBufferPointer { delta in
-          var state = 0
-          for index in 0..<count {
-            let unit = units[index]
-            let symbol = unit < 128 ? Int(asciiSymbols[Int(unit)]) : Int(otherSymbols[unit] ?? 0)
-            state = Int(delta[state * symbolCount + symbol])
-            let first = Int(outputStart[state])
-            let last = Int(outputStart[state + 1])
-            guard first < last else { continue }
-            for slot in first..<last {
-              let pattern = patterns[Int(outputs[slot])]
-              let start = index + 1 - pattern.length
-              let end = index + 1
-              let loose = glued && pattern.length >= Self.gluedMinimum
-              if pattern.startsWord, !loose,
-                !(start == 0 || flags[start] != 0 || flags[start - 1] & FoldedText.fromDigit != 0)
-              {
-                continue
-              }
-              if pattern.endsWord, !loose,
-                !(end == count || flags[end] != 0 || flags[end - 1] & FoldedText.fromDigit != 0)
-              {
-                continue
-              }
-              found.append(Match(pattern: Int(outputs[slot]), start: start, end: end))
-            }
+        matches(units: units, flags: flags, glued: glued)
+      }
+    }
+  }
+
+  /// ``matches(in:glued:)`` over units and their flags held elsewhere (a reused window), without
+  /// building a ``FoldedText``.
+  func matches(units: UnsafeBufferPointer<UInt32>, flags: UnsafeBufferPointer<UInt8>, glued: Bool = false) -> [Match] {
+    var found: [Match] = []
+    let count = units.count
+    guard count > 0 else { return found }
+    delta.withUnsafeBufferPointer { delta in
+      var state = 0
+      for index in 0..<count {
+        let unit = units[index]
+        let symbol = unit < 128 ? Int(asciiSymbols[Int(unit)]) : Int(otherSymbols[unit] ?? 0)
+        state = Int(delta[state * symbolCount + symbol])
+        let first = Int(outputStart[state])
+        let last = Int(outputStart[state + 1])
+        guard first < last else { continue }
+        for slot in first..<last {
+          let pattern = patterns[Int(outputs[slot])]
+          let start = index + 1 - pattern.length
+          let end = index + 1
+          let loose = glued && pattern.length >= Self.gluedMinimum
+          if pattern.startsWord, !loose,
+            !(start == 0 || flags[start] != 0 || flags[start - 1] & FoldedText.fromDigit != 0)
+          {
+            continue
           }
+          if pattern.endsWord, !loose,
+            !(end == count || flags[end] != 0 || flags[end - 1] & FoldedText.fromDigit != 0)
+          {
+            continue
+          }
+          found.append(Match(pattern: Int(outputs[slot]), start: start, end: end))
         }
       }
     }

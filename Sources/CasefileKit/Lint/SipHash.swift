@@ -2,7 +2,7 @@
 /// 128-bit key, which is what the lint's finding ids need. It costs about a twentieth of an
 /// HMAC-SHA-256 on a message of some thirty bytes, and a long message can have a million
 /// findings, each with an id.
-struct SipHash24 {
+struct SipHash24: Sendable {
   private let k0: UInt64
   private let k1: UInt64
 

@@ -30,7 +30,9 @@ struct Lint: ParsableCommand {
       caseRef: caseRef, profile: try ExportProfile.parse(profile), platform: try platform.map(Platform.parse), identify: identify,
       includeConfidential: includeConfidential, excludedItems: excludeItem, redactions: redact, allowedFindings: allow,
       includeOwn: includeOwn)
-    let report = try storeOptions.open().lint(request)
+    // The text list stops at the first findings, the rest counted per rule: a long message can
+    // have a million, each with an id and a preview to make. --json lists every one.
+    let report = try storeOptions.open().lint(request, listing: output.json ? nil : Self.listed)
     if output.json {
       try Output.json(report)
     } else {
@@ -40,20 +42,23 @@ struct Lint: ParsableCommand {
     if !report.unusedAllowances.isEmpty {
       throw CasefileError(.usage, "--allow takes the id of a finding of this export; \(report.unusedAllowances.count) given match none")
     }
-    let blocking = report.findings.count { !$0.allowed }
+    let blocking = report.blockingCount
     if blocking > 0 {
       throw CasefileError(.lintFindings, "\(blocking) finding(s) would stop the export")
     }
   }
 
+  /// The blocking findings listed in the text output; every allowed one is listed too.
+  static let listed = 50
+
   private func printReport(_ report: ExportLintReport) {
-    let blocking = report.findings.count { !$0.allowed }
+    let blocking = report.blockingCount
     // Written in blocks: a long message can have a million findings, and a print per line
     // would take longer than the lint.
     var block: [UInt8] = []
     block.reserveCapacity(1 << 17)
     func put(_ part: String) { block.append(contentsOf: part.utf8) }
-    put("\(report.caseRef), \(report.profile) bundle: \(report.textsChecked) text(s) checked, \(report.findings.count) finding(s), \(blocking) blocking\n")
+    put("\(report.caseRef), \(report.profile) bundle: \(report.textsChecked) text(s) checked, \(report.findingCount) finding(s), \(blocking) blocking\n")
     for finding in report.findings {
       put(finding.allowed ? "  allowed " : "  ")
       put(finding.id)
@@ -70,6 +75,12 @@ struct Lint: ParsableCommand {
         FileHandle.standardOutput.write(Data(block))
         block.removeAll(keepingCapacity: true)
       }
+    }
+    let unlisted = report.unlistedByRule.values.reduce(0, +)
+    if unlisted > 0 {
+      put("  … and \(unlisted) more not listed:\n")
+      for (rule, count) in report.unlistedByRule.sorted(by: { $0.key < $1.key }) { put("    \(rule): \(count)\n") }
+      put("  'casefile lint --json' lists every finding with its id.\n")
     }
     FileHandle.standardOutput.write(Data(block))
     if report.profile == ExportProfile.indemnifier.rawValue {
