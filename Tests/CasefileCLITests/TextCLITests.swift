@@ -76,6 +76,11 @@ import Testing
     #expect(unknownOption.status == 64)
     expectEscaped(unknownOption.stderr)
     #expect(unknownOption.stderr.contains("\u{241B}"))
+    // A line break in what was typed cannot start a line that passes for one of casefile's own.
+    let forged = try cli.run(["case", "show", "C-2026-9\ncasefile: all checks passed"])
+    #expect(forged.status != 0)
+    let lines = forged.stderr.split(separator: "\n")
+    #expect(lines.count >= 2 && lines.dropFirst().allSatisfy { $0.hasPrefix("  ") }, "\(forged.stderr)")
   }
 
   /// The threat whole: stored from stdin, shown with the NUL visible, exported, verified and

@@ -14,10 +14,9 @@
 /// Tab and line feed stay: the layout needs them. The stored and signed text is never changed;
 /// only what reaches the terminal is.
 public enum TerminalText {
-  /// `text` with every control character replaced by a visible form; with `keepingLayout`
-  /// false, tab and line feed too (for a line that must stay one line, such as an error).
-  public static func escape(_ text: String, keepingLayout: Bool = true) -> String {
-    let escapes = { (scalar: Unicode.Scalar) in needsEscape(scalar) || (!keepingLayout && (scalar == "\t" || scalar == "\n")) }
+  /// `text` with every control character but tab and line feed replaced by a visible form.
+  public static func escape(_ text: String) -> String {
+    let escapes = needsEscape
     guard text.unicodeScalars.contains(where: escapes) else { return text }
     var out = String.UnicodeScalarView()
     for scalar in text.unicodeScalars {

@@ -23,13 +23,17 @@ enum Output {
     FileHandle.standardOutput.write(Data("\n".utf8))
   }
 
-  /// Prints a line on stderr, for notices that are not the command's output.
+  /// Prints a notice on stderr (not the command's output), with control characters made
+  /// visible: notices name files, entries and handles that come from an export. Its own line
+  /// breaks (a list of lint findings) stay, and every line after the first is indented, so a
+  /// line break inside a name cannot start a line that looks like one of casefile's.
   static func notice(_ text: String) {
-    FileHandle.standardError.write(Data("casefile: \(TerminalText.escape(text, keepingLayout: false))\n".utf8))
+    let lines = TerminalText.escape(text).split(separator: "\n", omittingEmptySubsequences: false)
+    let shown = lines.enumerated().map { $0.offset == 0 || $0.element.hasPrefix("  ") ? $0.element : "  " + $0.element }
+    FileHandle.standardError.write(Data("casefile: \(shown.joined(separator: "\n"))\n".utf8))
   }
 
-  /// Prints an error on stderr as one line with control characters made visible: errors name
-  /// files, entries and handles that come from an export.
+  /// Prints an error on stderr, as ``notice(_:)`` does.
   static func error(_ text: String) {
     notice("error: \(text)")
   }

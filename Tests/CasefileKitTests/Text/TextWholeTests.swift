@@ -127,7 +127,6 @@ let nulThreat = "See you soon\u{0} I know where you live and I will burn your ca
     #expect(TerminalText.escape("soon\u{0} I know") == "soon\u{2400} I know")
     #expect(TerminalText.escape("del\u{7F} c1\u{9B}2J rlo\u{202E}x iso\u{2066}") == "del\u{2421} c1<U+009B>2J rlo<U+202E>x iso<U+2066>")
     #expect(TerminalText.escape("cr\r\nline\ttab") == "cr\u{240D}\nline\ttab")
-    #expect(TerminalText.escape("one\nline", keepingLayout: false) == "one\u{240A}line")
     #expect(TerminalText.escape("Siobhán 😀 plain") == "Siobhán 😀 plain")
   }
 }
