@@ -264,8 +264,9 @@ public enum BundleXML {
 extension BundleXML {
   /// Adds one file to the manifest of a parsed, unsigned bundle, where ``write(_:createdAt:keyFingerprint:allowedFindings:manifest:)``
   /// would have put it: in path order, on a line of its own with the writer's indentation, so the
-  /// document is the same as if it had been written with the entry. The export renders the report from the bundle without the
-  /// report's entry, then adds that entry here instead of writing and parsing the bundle twice.
+  /// document is the same as if it had been written with the entry. The export renders the report
+  /// from the bundle without the report's entry, then adds that entry here instead of writing and
+  /// parsing the bundle twice.
   static func addManifestEntry(_ entry: ManifestEntry, to tree: XMLTree) throws {
     let problem = CasefileError(.internalError, "the bundle has no manifest to add \(entry.path) to", location: .init(file: BundlePackage.bundle))
     guard let root = xmlDocGetRootElement(tree.doc), let manifest = elementChild(of: root, named: "manifest") else { throw problem }
