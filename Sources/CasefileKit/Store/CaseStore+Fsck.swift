@@ -199,7 +199,7 @@ extension CaseStore {
         }
         let author = item.author.flatMap { handles[$0] }
         let found = try Row.fetchAll(db, sql: sql, arguments: arguments).contains { row in
-          let text: String? = row["text"]
+          let text = row.text("text")
           if let author, !author.contains("[redacted]"), author != (row["handle"] as String?) { return false }
           if item.textRedacted {
             if let original = item.textOriginalSha256, original != Digest.sha256Hex(Data((text ?? "").utf8)) { return false }

@@ -103,6 +103,9 @@ let nulThreat = "See you soon\u{0} I know where you live and I will burn your ca
     let bytes = try PackageBytes(url)
     #expect(bytes.places(of: "burn your car").contains { $0.hasPrefix("bundle.xml") })
     #expect(bytes.places(of: "See you soon\u{2400} I know where you live").contains { $0.hasPrefix("report.html") })
+    // The sender's store still anchors the package: the item is found whole, not as changed.
+    let anchor = try t.store.checkAnchor(url)
+    #expect(anchor.problems.isEmpty && anchor.itemsMatched == 1, "\(anchor.problems)")
     let other = try TestStore()
     let received = try other.store.receive(url, pin: .fingerprint(key.publicKey.fingerprint))
     #expect(try other.store.caseDetail(received.caseRef).evidence.map(\.text) == [nulThreat])
